@@ -89,7 +89,7 @@ final class DefaultHerald implements Herald {
     private static java.util.concurrent.ThreadFactory daemonThreads() {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thguarded(r, "herald-worker-" + n.incrementAndGet());
+            Thread t = new Thread(r, "herald-worker-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

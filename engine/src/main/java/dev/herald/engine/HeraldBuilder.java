@@ -170,9 +170,9 @@ public final class HeraldBuilder {
         return this;
     }
 
-    /** How long a claim holds a delivery, within [1 s, 1 h]; at least twice the request timeout. Default 60 s. */
+    /** How long a claim holds a delivery, within [100 ms, 1 h]; at least twice the request timeout. Default 60 s. */
     public HeraldBuilder lease(Duration value) {
-        this.lease = inRange("lease", value, Duration.ofSeconds(1), Duration.ofHours(1));
+        this.lease = inRange("lease", value, Duration.ofMillis(100), Duration.ofHours(1));
         return this;
     }
 

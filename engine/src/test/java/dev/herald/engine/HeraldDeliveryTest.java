@@ -136,6 +136,7 @@ class HeraldDeliveryTest {
 
         Delivery deadLetter = awaitStatus(herald, id, DeliveryStatus.DEAD);
         assertThat(deadLetter.attempts()).isEqualTo(3);
+        await().atMost(WAIT).until(() -> dead.contains(id));
         assertThat(dead).containsExactly(id);
         assertThat(herald.deliveries(new DeliveryQuery(TENANT, null, null, DeliveryStatus.DEAD, null, 10)).items())
                 .extracting(Delivery::id).containsExactly(id);
@@ -269,8 +270,9 @@ class HeraldDeliveryTest {
 
         await().atMost(WAIT).until(() -> receiver.received().stream()
                 .anyMatch(r -> r.bodyText().contains("\"percent\":50")));
-        assertThat(receiver.received().size()).isLessThanOrEqualTo(3);
-        assertThat(receiver.received().get(0).bodyText()).contains("\"percent\":1}");
+        // The first goes out at once, the newest when the window ends; the 48 between are never sent.
+        assertThat(receiver.received()).hasSizeLessThanOrEqualTo(3)
+                .anyMatch(r -> r.bodyText().contains("\"percent\":1}"));
     }
 
     @Test
@@ -288,7 +290,8 @@ class HeraldDeliveryTest {
     void deliveriesOfACrashedEngineAreTakenOverWhenItsLeaseRunsOut() {
         TestReceiver receiver = receiver();
         Herald crashed = started(builder().transport(new NeverAnsweringTransport())
-                .requestTimeout(Duration.ofMillis(100)).lease(Duration.ofMillis(500)).instanceId("crashed"));
+                .requestTimeout(Duration.ofMillis(100)).lease(Duration.ofMillis(500)).shutdownTimeout(Duration.ZERO)
+                .instanceId("crashed"));
         crashed.createEndpoint(TENANT, EndpointRequest.of(receiver.url()));
         String id = crashed.publish(EventRequest.of(TENANT, "quota.warning", "{}")).deliveryIds().get(0);
         await().atMost(WAIT).until(() -> crashed.delivery(TENANT, id).status() == DeliveryStatus.IN_FLIGHT);

@@ -7,6 +7,7 @@ import dev.herald.engine.model.Endpoint;
 import dev.herald.engine.model.ErrorKind;
 import dev.herald.engine.model.Ids;
 import dev.herald.engine.retry.ResponseClassifier;
+import dev.herald.engine.retry.Verdict;
 import dev.herald.engine.signing.SigningKey;
 import dev.herald.engine.signing.WebhookSigner;
 import dev.herald.engine.spi.DeliveryTask;
@@ -259,21 +260,21 @@ public final class Dispatcher implements AutoCloseable {
         try {
             int status = result instanceof TransportResult.Responded r ? r.status() : 0;
             String body = result instanceof TransportResult.Responded r ? r.bodyPrefix() : "";
-            ResponseClassifier.Verdict verdict = ResponseClassifier.classify(result, now);
-            if (verdict instanceof ResponseClassifier.Verdict.Success) {
+            Verdict verdict = ResponseClassifier.classify(result, now);
+            if (verdict instanceof Verdict.Success) {
                 guard.succeeded();
                 Attempt attempt = attempt(d, startedAt, result.elapsed(), status, body, null, null);
                 submit(task, receipt, endpoint, finalOutcome(d, attempt, DeliveryStatus.SUCCEEDED, now), false);
-            } else if (verdict instanceof ResponseClassifier.Verdict.Fail fail) {
+            } else if (verdict instanceof Verdict.Fail fail) {
                 guard.succeeded();
                 Attempt attempt = attempt(d, startedAt, result.elapsed(), status, body, fail.kind(), fail.reason());
                 submit(task, receipt, endpoint, finalOutcome(d, attempt, DeliveryStatus.FAILED, now), false);
-            } else if (verdict instanceof ResponseClassifier.Verdict.Gone gone) {
+            } else if (verdict instanceof Verdict.Gone gone) {
                 guard.succeeded();
                 Attempt attempt = attempt(d, startedAt, result.elapsed(), status, body, ErrorKind.HTTP_STATUS,
                         gone.reason());
                 submit(task, receipt, endpoint, finalOutcome(d, attempt, DeliveryStatus.FAILED, now), true);
-            } else if (verdict instanceof ResponseClassifier.Verdict.Retry retry) {
+            } else if (verdict instanceof Verdict.Retry retry) {
                 guard.failed();
                 Attempt attempt = attempt(d, startedAt, result.elapsed(), status, body, retry.kind(), retry.reason());
                 submit(task, receipt, endpoint, retryOrDead(d, attempt, retry.retryAfter(), now), false);

@@ -253,8 +253,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     /** Stores a row and keeps the claimable index in step with it. */
     private void put(Row row) {
         Row old = deliveries.put(row.delivery().id(), row);
-        if (old != null) {
-            claimable.remove(indexKey(old));
+        DueKey oldKey = old == null ? null : indexKey(old);
+        if (oldKey != null) {
+            claimable.remove(oldKey);
         }
         DueKey key = indexKey(row);
         if (key != null) {
