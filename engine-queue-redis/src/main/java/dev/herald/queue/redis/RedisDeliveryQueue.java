@@ -59,7 +59,8 @@ import redis.clients.jedis.resps.StreamEntry;
  *   <li><b>Bad entries</b>, without a delivery id, are logged and acknowledged, never handed out or
  *       retried. Entries trimmed away while pending are acknowledged when met.</li>
  *   <li><b>Throughput.</b> Offers are pipelined ({@code XADD}/{@code ZADD}), acknowledgements batched;
- *       a poll costs one script call and one read for up to {@code max} entries.</li>
+ *       a poll costs one read for up to {@code max} entries, plus the promotion script when a delayed
+ *       entry this instance knows of fell due or 10 ms passed since the last run.</li>
  *   <li><b>Faults.</b> With Redis unreachable, {@link #offer} throws {@link RedisQueueException}, polls log
  *       once and return empty after their wait, acknowledgements are logged and dropped (the entries come
  *       back after the claim idle time, and the store turns duplicates away). The connection pool
@@ -95,6 +96,8 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
     private static final int PIPELINE_CHUNK = 1_000;
     private static final long MAX_CLAIM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long MIN_CLAIM_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Longest a busy instance goes without looking for delayed entries other instances made due. */
+    private static final long PROMOTE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Pause between attempts of a poll while Redis is unreachable. */
     private static final long MIN_FAILURE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -118,6 +121,10 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
     private final AtomicBoolean failing = new AtomicBoolean();
     /** Set when Redis said the group is missing (first use, FLUSHALL, restart without persistence). */
     private volatile boolean groupMissing;
+
+    private final AtomicLong nextPromoteAt = new AtomicLong(System.nanoTime());
+    /** Due time (epoch ms) of the earliest delayed entry as last seen, or -1; a hint, not the truth. */
+    private volatile long knownNextDue = -1;
 
     /** Only one thread of this instance sweeps for stale entries at a time; it holds this flag. */
     private final AtomicBoolean sweeping = new AtomicBoolean();
@@ -191,6 +198,11 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
                 // Most often a pooled connection left over from before a Redis restart; it is gone now.
                 send(due, delayed);
             }
+            if (!delayed.isEmpty()) {
+                long earliest = (long) (double) delayed.values().stream().min(Double::compare).orElseThrow();
+                long known = knownNextDue;
+                knownNextDue = known < 0 ? earliest : Math.min(known, earliest);
+            }
             recovered();
         } catch (JedisException e) {
             failed("offer", e);
@@ -263,7 +275,7 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
                 }
                 List<QueueEntry> taken = sweepStale(max);
                 if (taken.isEmpty()) {
-                    long nextDue = PromoteScript.run(redis, keys, clock.millis(), streamMaxLength);
+                    long nextDue = promoteDue();
                     long remaining = ceilMillis(deadline - System.nanoTime());
                     long block = Math.min(remaining, blockMillis);
                     if (nextDue >= 0) {
@@ -306,6 +318,25 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
             }
         }
         return List.of();
+    }
+
+    /**
+     * Runs the promotion script when it may have work: its interval passed (other instances may have
+     * offered delayed entries), or an entry this instance knows of fell due. Under load this spares most
+     * polls a round trip.
+     *
+     * @return epoch millis of the earliest delayed entry known, or -1
+     */
+    private long promoteDue() {
+        long now = System.nanoTime();
+        long known = knownNextDue;
+        if (now - nextPromoteAt.get() >= 0 || (known >= 0 && known <= clock.millis())) {
+            nextPromoteAt.set(now + PROMOTE_INTERVAL_NANOS);
+            known = PromoteScript.run(redis, keys, clock.millis(), streamMaxLength);
+            // Racing writers may leave an older answer here; the interval bounds how long it misleads.
+            knownNextDue = known;
+        }
+        return known;
     }
 
     private List<QueueEntry> read(int max, long blockMillis) {
