@@ -166,8 +166,8 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
     /**
      * {@inheritDoc}
      *
-     * <p>Entries due now go to the stream, later ones to the delayed set (an id offered twice for later
-     * keeps its latest due time there). Pipelined, {@value #PIPELINE_CHUNK} commands per round trip.
+     * <p>Entries due now go to the stream, later ones to the delayed set (an id offered for later while it
+     * waits there already takes the new due time; within one call, the earliest). Pipelined, {@value #PIPELINE_CHUNK} commands per round trip.
      * Does nothing after {@link #close()}.
      *
      * @throws RedisQueueException  if Redis is unreachable or refused the commands; some entries may have

@@ -281,6 +281,21 @@ class RedisDeliveryQueueTest extends DeliveryQueueContract {
         assertThat(consumers()).contains("sweeper");
     }
 
+    @Test
+    void aQueueOnAGivenClientWorksAndLeavesTheClientOpen() {
+        try (RedisClient given = redis.client()) {
+            RedisDeliveryQueue onClient = RedisDeliveryQueue.builder().client(given).keyPrefix(prefix)
+                    .consumer("given").blockTime(BLOCK).clock(clock).build();
+            String id = newId();
+            onClient.offer(List.of(new QueuedDelivery(id, clock.instant())));
+            assertThat(drainUntilSeen(onClient, List.of(id), Duration.ofSeconds(10))).containsExactly(id);
+
+            onClient.close();
+
+            assertThat(given.ping()).isEqualTo("PONG");
+        }
+    }
+
     private static List<String> ids(List<QueueEntry> entries) {
         return entries.stream().map(QueueEntry::deliveryId).toList();
     }
