@@ -122,6 +122,7 @@ public final class QueueBenchmark {
     private static double cycle(DeliveryQueue queue, int ids, int consumers, boolean delayed, SettableClock clock)
             throws Exception {
         AtomicLong acked = new AtomicLong();
+        AtomicLong polls = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(consumers + 1);
         Function<Integer, String> idOf = i -> String.format("dlv_%026d", i);
         try (queue) {
@@ -147,6 +148,7 @@ public final class QueueBenchmark {
                         List<QueueEntry> taken = queue.poll(BATCH, Duration.ofMillis(50));
                         queue.ack(taken);
                         acked.addAndGet(taken.size());
+                        polls.incrementAndGet();
                     }
                     return null;
                 }));
@@ -154,7 +156,10 @@ public final class QueueBenchmark {
             for (Future<?> task : tasks) {
                 task.get();
             }
-            return ids / seconds(start);
+            double perSecond = ids / seconds(start);
+            System.out.printf("  %s%s: %,.0f ids/s, %.0f ids per poll%n", queue.getClass().getSimpleName(),
+                    delayed ? " (delayed)" : "", perSecond, (double) ids / polls.get());
+            return perSecond;
         } finally {
             pool.shutdownNow();
         }
