@@ -1,0 +1,60 @@
+package dev.herald.queue.redis;
+
+import java.net.URI;
+import java.time.Duration;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/** Makes the pooled client of a queue configured with a URL. */
+final class RedisClients {
+
+    private RedisClients() {
+    }
+
+    /**
+     * Client settings from the URL (user, password, database, TLS for {@code rediss}) and the timeouts.
+     * A blocking read may take {@code blockTime} on top of the socket timeout before it counts as hung.
+     */
+    static DefaultJedisClientConfig clientConfig(URI url, RedisDeliveryQueue.Builder settings) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis(settings.connectTimeout))
+                .socketTimeoutMillis(millis(settings.socketTimeout))
+                .blockingSocketTimeoutMillis(millis(settings.socketTimeout.plus(settings.blockTime)))
+                .ssl(JedisURIHelper.isRedisSSLScheme(url));
+        String user = JedisURIHelper.getUser(url);
+        String password = JedisURIHelper.getPassword(url);
+        if (user != null) {
+            config.user(user);
+        }
+        if (password != null) {
+            config.password(password);
+        }
+        if (JedisURIHelper.hasDbIndex(url)) {
+            config.database(JedisURIHelper.getDBIndex(url));
+        }
+        return config.build();
+    }
+
+    static RedisClient create(URI url, RedisDeliveryQueue.Builder settings) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(settings.poolSize);
+        pool.setMaxIdle(settings.poolSize);
+        pool.setMinIdle(settings.poolMinIdle);
+        pool.setMaxWait(settings.poolMaxWait);
+        // Idle connections are checked in the background, so few stale ones survive a Redis restart; the
+        // queue retries once past a stale one instead of testing every borrow, which would double round trips.
+        pool.setTestWhileIdle(true);
+        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        return RedisClient.builder()
+                .hostAndPort(JedisURIHelper.getHostAndPort(url))
+                .clientConfig(clientConfig(url, settings))
+                .poolConfig(pool)
+                .build();
+    }
+
+    private static int millis(Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+    }
+}
