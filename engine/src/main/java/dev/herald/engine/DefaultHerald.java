@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.engine.delivery.DispatchSettings;
 import dev.herald.engine.delivery.Dispatcher;
 import dev.herald.engine.delivery.EndpointDirectory;
+import dev.herald.engine.delivery.ResilientQueue;
 import dev.herald.engine.http.JdkHttpTransport;
 import dev.herald.engine.http.UrlPolicy;
 import dev.herald.engine.memory.InMemoryDeliveryStore;
@@ -43,7 +44,7 @@ final class DefaultHerald implements Herald {
     private static final Duration MAX_GRACE = Duration.ofDays(7);
 
     private final DeliveryStore store;
-    private final DeliveryQueue queue;
+    private final ResilientQueue queue;
     private final Transport transport;
     private final boolean ownsTransport;
     private final ExecutorService ownedExecutor;
@@ -64,7 +65,7 @@ final class DefaultHerald implements Herald {
             log.warn("Herald is using the in-memory store: pending webhooks are lost when the process stops");
         }
         this.store = b.store != null ? b.store : new InMemoryDeliveryStore();
-        this.queue = b.queue != null ? b.queue : InProcessDeliveryQueue.builder().clock(clock).build();
+        this.queue = new ResilientQueue(b.queue != null ? b.queue : InProcessDeliveryQueue.builder().clock(clock).build());
         UrlPolicy urlPolicy = b.urlPolicy;
         this.ownsTransport = b.transport == null;
         this.transport = b.transport != null ? b.transport : JdkHttpTransport.builder().urlPolicy(urlPolicy).build();
@@ -225,16 +226,8 @@ final class DefaultHerald implements Herald {
     }
 
     private void offer(List<String> deliveryIds, Instant dueAt) {
-        if (deliveryIds.isEmpty()) {
-            return;
-        }
-        try {
-            queue.offer(deliveryIds.stream().map(id -> new QueuedDelivery(id, dueAt)).toList());
-        } catch (RuntimeException e) {
-            // Stored is what counts: the workers' store sweep delivers what the queue never saw.
-            log.warn("Queue unavailable; {} deliveries wait for the store sweep: {}", deliveryIds.size(),
-                    e.toString());
-        }
+        // Stored is what counts: if the queue does not take them, the workers' store sweep delivers them.
+        queue.offer(deliveryIds.stream().map(id -> new QueuedDelivery(id, dueAt)).toList());
     }
 
     @Override

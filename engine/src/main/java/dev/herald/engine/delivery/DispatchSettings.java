@@ -3,7 +3,6 @@ package dev.herald.engine.delivery;
 import dev.herald.engine.HeraldListener;
 import dev.herald.engine.model.Ids;
 import dev.herald.engine.retry.RetryPolicy;
-import dev.herald.engine.spi.DeliveryQueue;
 import dev.herald.engine.spi.DeliveryStore;
 import dev.herald.engine.spi.Transport;
 import java.time.Clock;
@@ -16,7 +15,7 @@ import java.util.random.RandomGenerator;
  */
 public record DispatchSettings(
         DeliveryStore store,
-        DeliveryQueue queue,
+        ResilientQueue queue,
         Transport transport,
         EndpointDirectory directory,
         RetryPolicy retryPolicy,

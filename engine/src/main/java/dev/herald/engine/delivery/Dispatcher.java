@@ -130,7 +130,7 @@ public final class Dispatcher implements AutoCloseable {
                 }
                 int want = Math.min(free, s.batchSize());
                 boolean sweepDue = System.nanoTime() - nextSweepAt >= 0;
-                List<QueueEntry> entries = pollQueue(want, sweepDue ? Duration.ZERO : pollWait(nextSweepAt));
+                List<QueueEntry> entries = s.queue().poll(want, sweepDue ? Duration.ZERO : pollWait(nextSweepAt));
                 Instant now = s.clock().instant();
                 Lease lease = new Lease(s.instanceId(), now.plus(s.lease()));
                 List<DeliveryTask> tasks = new ArrayList<>();
@@ -167,17 +167,6 @@ public final class Dispatcher implements AutoCloseable {
         return Duration.ofNanos(Math.min(untilSweep, MAX_POLL_WAIT.toNanos()));
     }
 
-    private List<QueueEntry> pollQueue(int max, Duration wait) throws InterruptedException {
-        try {
-            return s.queue().poll(max, wait);
-        } catch (RuntimeException e) {
-            // The queue is an accelerator: without it the sweep still finds every due delivery.
-            log.warn("Queue unavailable, relying on the store sweep: {}", e.toString());
-            LockSupport.parkNanos(wait.toNanos());
-            return List.of();
-        }
-    }
-
     private List<DeliveryTask> claimFromQueue(List<QueueEntry> entries, Lease lease, Instant now,
                                               Map<String, QueueEntry> receipts) {
         Map<String, QueueEntry> byId = new HashMap<>();
@@ -199,7 +188,7 @@ public final class Dispatcher implements AutoCloseable {
                 done.add(e);
             }
         }
-        ack(done);
+        s.queue().ack(done);
         return claimed;
     }
 
@@ -370,14 +359,8 @@ public final class Dispatcher implements AutoCloseable {
             }
             announce(p);
         }
-        if (!retries.isEmpty()) {
-            try {
-                s.queue().offer(retries);
-            } catch (RuntimeException e) {
-                log.warn("Queue unavailable; {} retries wait for the store sweep: {}", retries.size(), e.toString());
-            }
-        }
-        ack(receipts);
+        s.queue().offer(retries);
+        s.queue().ack(receipts);
         slots.release(batch.size());
     }
 
@@ -434,18 +417,6 @@ public final class Dispatcher implements AutoCloseable {
             s.directory().invalidate(endpoint.tenant(), endpoint.id());
             log.warn("Endpoint {} disabled: {}", endpoint.id(), reason);
             s.listener().endpointDisabled(disabled, reason);
-        }
-    }
-
-    private void ack(List<QueueEntry> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
-        try {
-            s.queue().ack(entries);
-        } catch (RuntimeException e) {
-            // An unacknowledged entry comes back and finds its delivery already recorded: harmless.
-            log.debug("Queue ack failed: {}", e.toString());
         }
     }
 
