@@ -1,0 +1,90 @@
+package dev.herald.storage.jdbc;
+
+import dev.herald.engine.spi.DeliveryTask;
+import dev.herald.engine.spi.Lease;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What differs between the databases: how deliveries are claimed and how concurrent migrations are kept
+ * apart. Everything else (schema, every other statement, {@code LIMIT}, {@code = ANY(?)} with an array
+ * parameter, SQLState 23505 for a duplicate key) is the same SQL on both and lives in
+ * {@link JdbcDeliveryStore}.
+ *
+ * <p>A delivery is claimable when {@code claimable_at <= now}: that column holds {@code next_attempt_at}
+ * while SCHEDULED, {@code lease_until} while IN_FLIGHT, and null once final, so one index answers both
+ * "due" and "lease ran out", and a claim is one range scan in due order.
+ */
+abstract class Dialect {
+    static final String SET_IN_FLIGHT = "status = 'IN_FLIGHT', lease_owner = ?, lease_until = ?, claimable_at = ?, "
+            + "updated_at = ?";
+
+    static Dialect of(JdbcDialect name) {
+        return switch (name) {
+            case H2 -> new H2Dialect();
+            case POSTGRESQL -> new PostgresDialect();
+        };
+    }
+
+    abstract JdbcDialect name();
+
+    /** Claims those of {@code ids} that are claimable at {@code now}, longest due first. */
+    abstract List<DeliveryTask> claim(Jdbc jdbc, Collection<String> ids, Lease lease, long now) throws SQLException;
+
+    /** Claims up to {@code limit} claimable deliveries, longest due first. */
+    abstract List<DeliveryTask> claimDue(Jdbc jdbc, Lease lease, long now, int limit) throws SQLException;
+
+    /**
+     * Keeps other instances out of the migration for the rest of {@code c}'s transaction, or throws
+     * when the database cannot. Called first thing in the migration transaction.
+     */
+    abstract void lockSchema(Connection c, String url) throws SQLException;
+
+    /** Undoes {@link #lockSchema} when the lock outlives the transaction. */
+    abstract void unlockSchema(String url);
+
+    // ---- shared by both claim strategies ----
+
+    static Array varchars(Connection c, Collection<String> values) throws SQLException {
+        return c.createArrayOf("VARCHAR", values.toArray());
+    }
+
+    private static final String TASKS = "SELECT " + Rows.qualified("d", Rows.DELIVERY_COLUMNS) + ", "
+            + Rows.qualified("e", Rows.EVENT_COLUMNS)
+            + " FROM herald_deliveries d JOIN herald_events e ON e.id = d.event_id WHERE d.id = ANY(?)";
+
+    /**
+     * Reads the claimed deliveries with their events, ordered by the due time they had before the claim
+     * (then id). Run inside the claiming transaction, after the claim, so it sees the rows as claimed.
+     */
+    static List<DeliveryTask> tasks(Connection c, Map<String, Long> dueById) throws SQLException {
+        List<DeliveryTask> tasks = new ArrayList<>(dueById.size());
+        if (dueById.isEmpty()) {
+            return tasks;
+        }
+        try (PreparedStatement ps = c.prepareStatement(TASKS)) {
+            ps.setArray(1, varchars(c, dueById.keySet()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tasks.add(new DeliveryTask(Rows.delivery(rs, 1), Rows.event(rs, Rows.DELIVERY_COLUMN_COUNT + 1)));
+                }
+            }
+        }
+        tasks.sort(Comparator.comparingLong((DeliveryTask t) -> dueById.get(t.delivery().id()))
+                .thenComparing(t -> t.delivery().id()));
+        return tasks;
+    }
+
+    static Map<String, Long> newDueMap(int expected) {
+        return new HashMap<>(Math.max(16, expected * 2));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.herald.storage.jdbc;
+
+import dev.herald.engine.spi.DeliveryTask;
+import dev.herald.engine.spi.Lease;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * H2: claims read a batch of candidates without locks, in index order, and take each with an UPDATE
+ * that repeats the claimable condition. H2 locks only rows it changes and re-checks the condition of a
+ * row another transaction changed meanwhile, so two claimers racing for one row cannot both win; the
+ * loser's update counts 0 and the row is left out of its answer. {@code SELECT … FOR UPDATE} is avoided
+ * because with {@code LIMIT} H2 locks every row it reads, not only those it returns.
+ *
+ * <p>Updates go in id order, as every multi-row write of the store does, so two transactions never wait
+ * on each other in a cycle.
+ */
+final class H2Dialect extends Dialect {
+    private static final String CANDIDATES_BY_ID =
+            "SELECT id, claimable_at FROM herald_deliveries WHERE id = ANY(?) AND claimable_at <= ?";
+    private static final String CANDIDATES_DUE =
+            "SELECT id, claimable_at FROM herald_deliveries WHERE claimable_at <= ? ORDER BY claimable_at LIMIT ?";
+    private static final String CLAIM_ONE =
+            "UPDATE herald_deliveries SET " + SET_IN_FLIGHT + " WHERE id = ? AND claimable_at <= ?";
+
+    /**
+     * H2 runs DDL outside transactions, so the schema lock is a lock in this JVM, one per database URL.
+     * An H2 database file is opened by one process at a time, so the JVM is the whole world that can race.
+     */
+    private static final Map<String, ReentrantLock> SCHEMA_LOCKS = new ConcurrentHashMap<>();
+
+    @Override
+    JdbcDialect name() {
+        return JdbcDialect.H2;
+    }
+
+    @Override
+    List<DeliveryTask> claim(Jdbc jdbc, Collection<String> ids, Lease lease, long now) throws SQLException {
+        return jdbc.transaction(c -> {
+            Map<String, Long> candidates = newDueMap(ids.size());
+            try (PreparedStatement ps = c.prepareStatement(CANDIDATES_BY_ID)) {
+                ps.setArray(1, varchars(c, ids));
+                ps.setLong(2, now);
+                readCandidates(ps, candidates);
+            }
+            return take(c, candidates, lease, now);
+        });
+    }
+
+    @Override
+    List<DeliveryTask> claimDue(Jdbc jdbc, Lease lease, long now, int limit) throws SQLException {
+        return jdbc.transaction(c -> {
+            Map<String, Long> candidates = newDueMap(limit);
+            try (PreparedStatement ps = c.prepareStatement(CANDIDATES_DUE)) {
+                ps.setLong(1, now);
+                ps.setInt(2, limit);
+                readCandidates(ps, candidates);
+            }
+            return take(c, candidates, lease, now);
+        });
+    }
+
+    private static void readCandidates(PreparedStatement ps, Map<String, Long> into) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                into.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+    }
+
+    private static List<DeliveryTask> take(Connection c, Map<String, Long> candidates, Lease lease, long now)
+            throws SQLException {
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>(candidates.keySet());
+        Collections.sort(ids);
+        long until = Jdbc.micros(lease.until());
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement(CLAIM_ONE)) {
+            for (String id : ids) {
+                ps.setString(1, lease.owner());
+                ps.setLong(2, until);
+                ps.setLong(3, until);
+                ps.setLong(4, now);
+                ps.setString(5, id);
+                ps.setLong(6, now);
+                ps.addBatch();
+            }
+            counts = ps.executeBatch();
+        }
+        Map<String, Long> claimed = newDueMap(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            if (counts[i] > 0) {
+                claimed.put(ids.get(i), candidates.get(ids.get(i)));
+            }
+        }
+        return tasks(c, claimed);
+    }
+
+    @Override
+    void lockSchema(Connection c, String url) {
+        SCHEMA_LOCKS.computeIfAbsent(url, u -> new ReentrantLock()).lock();
+    }
+
+    @Override
+    void unlockSchema(String url) {
+        ReentrantLock lock = SCHEMA_LOCKS.get(url);
+        if (lock != null && lock.isHeldByCurrentThread()) {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,1077 @@
+package dev.herald.storage.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.herald.engine.model.Attempt;
+import dev.herald.engine.model.Delivery;
+import dev.herald.engine.model.DeliveryStatus;
+import dev.herald.engine.model.Endpoint;
+import dev.herald.engine.model.Event;
+import dev.herald.engine.model.Upload;
+import dev.herald.engine.spi.DeliveryQuery;
+import dev.herald.engine.spi.DeliveryStore;
+import dev.herald.engine.spi.DeliveryTask;
+import dev.herald.engine.spi.Lease;
+import dev.herald.engine.spi.Outcome;
+import dev.herald.engine.spi.Page;
+import dev.herald.engine.spi.StoreException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DeliveryStore} on plain JDBC, for H2 (the embedded default, file or memory) and PostgreSQL
+ * (several Herald instances on one database). Build one with {@link #builder()} around a host's
+ * {@link DataSource}, or let {@link #h2File(Path)} make a pooled H2 file database.
+ *
+ * <p><b>Design.</b> One code path and one schema serve both databases; what differs (the claim, the
+ * migration lock) sits in a package-private {@code Dialect}.
+ * <ul>
+ *   <li><b>Transactions.</b> Every write is one transaction: publish writes the event and all its
+ *   deliveries or nothing; {@link #record} applies a whole batch of outcomes and their attempts in one
+ *   commit (group commit), so a worker pays one commit per batch, not per delivery.</li>
+ *   <li><b>Claims and leases.</b> A column {@code claimable_at} holds {@code next_attempt_at} while a
+ *   delivery is SCHEDULED, {@code lease_until} while IN_FLIGHT and null once final, so "due" and "lease
+ *   ran out" are one indexed range, {@code claimable_at <= now}, read in due order. PostgreSQL claims in
+ *   one statement with {@code FOR UPDATE SKIP LOCKED}; H2 reads candidates and takes each with a
+ *   conditional update. An outcome is applied only {@code WHERE status = 'IN_FLIGHT' AND lease_owner = ?},
+ *   so a worker whose lease ran out and was claimed by another cannot overwrite the newer state.</li>
+ *   <li><b>Lock order.</b> Every statement batch that changes several deliveries runs in id order, so
+ *   concurrent batches never wait on each other in a cycle.</li>
+ *   <li><b>Time.</b> Instants are stored as {@code BIGINT} microseconds since the epoch (UTC), not
+ *   {@code TIMESTAMP WITH TIME ZONE}: the same type and the same code on both databases, no conversion
+ *   through the JVM's default time zone (drivers differ there, and {@code java.sql.Timestamp} uses it),
+ *   and plain integer comparisons in the claim index. Sub-microsecond precision is dropped.</li>
+ *   <li><b>Sizes.</b> Values longer than their column are refused with a {@link StoreException} naming
+ *   the field, before anything is written; nothing is truncated. Response bodies are stored as given
+ *   (the engine keeps their first 1 KiB).</li>
+ *   <li><b>Errors.</b> Every {@link SQLException} becomes a {@link StoreException} whose message names
+ *   the operation and the kind of failure, never a value, payload or secret.</li>
+ *   <li><b>Retention.</b> {@link #purge} deletes final deliveries, their attempts and events left
+ *   without deliveries, in batches; events stored with no delivery at all are deleted once they
+ *   occurred before the cutoff.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: every call takes its own connection from the pool.
+ */
+public final class JdbcDeliveryStore implements DeliveryStore {
+    /** Largest number of ids or outcomes handled in one call before it is split. */
+    static final int MAX_BATCH = 10_000;
+
+    private static final String FINAL_STATES = "('SUCCEEDED', 'FAILED', 'DEAD')";
+    private static final String REPLAYABLE = "('FAILED', 'DEAD')";
+    private static final String OPEN_UPLOAD = "('AWAITING_UPLOAD', 'VERIFYING')";
+
+    private final Jdbc jdbc;
+    private final Dialect dialect;
+    private final AutoCloseable onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private JdbcDeliveryStore(Jdbc jdbc, Dialect dialect, AutoCloseable onClose) {
+        this.jdbc = jdbc;
+        this.dialect = dialect;
+        this.onClose = onClose;
+    }
+
+    /** A builder; {@link Builder#dataSource(DataSource)} is the one required setting. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A store on an H2 database in {@code directory} (file {@code herald.mv.db}, created if missing),
+     * behind its own connection pool, with the schema brought up to date. Closing the store closes the
+     * pool and the database. H2 writes committed data to the file at each commit
+     * ({@code WRITE_DELAY=0}), so a process crash loses nothing acknowledged; the operating system decides
+     * when it reaches the disk.
+     *
+     * @throws NullPointerException when {@code directory} is null
+     * @throws StoreException       when the database cannot be opened or migrated
+     */
+    public static JdbcDeliveryStore h2File(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("herald")
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        return pooledH2(url, "herald-h2-file", null);
+    }
+
+    /**
+     * A store on a private in-memory H2 database named {@code name}, for tests and demos: everything is
+     * lost when the store is closed. Two stores with the same name in one JVM share the database.
+     *
+     * @throws NullPointerException     when {@code name} is null
+     * @throws IllegalArgumentException when {@code name} is not 1 to 64 letters, digits, '-' or '_'
+     */
+    public static JdbcDeliveryStore h2Memory(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '-' or '_'");
+        }
+        return pooledH2("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "herald-h2-mem", "SHUTDOWN");
+    }
+
+    private static JdbcDeliveryStore pooledH2(String url, String poolName, String onCloseSql) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername("sa");
+        config.setPassword("");
+        config.setPoolName(poolName);
+        // H2 runs in this process; more connections than a few per core only add contention.
+        config.setMaximumPoolSize(8);
+        config.setConnectionTimeout(10_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("could not open the H2 database: " + e.getClass().getSimpleName(), e);
+        }
+        AutoCloseable close = () -> {
+            if (onCloseSql != null) {
+                try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                    st.execute(onCloseSql);
+                } catch (SQLException ignored) {
+                    // Already gone; nothing to drop.
+                }
+            }
+            pool.close();
+        };
+        try {
+            return builder().dataSource(pool).dialect(JdbcDialect.H2).onClose(close).build();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** The dialect in use. */
+    public JdbcDialect dialect() {
+        return dialect.name();
+    }
+
+    // ---- endpoints ------------------------------------------------------------------------------
+
+    private static final String ENDPOINT_SETTINGS = "url = ?, secrets = ?, event_types = ?, enabled = ?, "
+            + "description = ?, headers = ?, max_in_flight = ?, rate_limit = ?, ad_hoc = ?, created_at = ?, updated_at = ?";
+
+    @Override
+    public void insertEndpoint(Endpoint endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        try {
+            jdbc.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO herald_endpoints (url, secrets, "
+                        + "event_types, enabled, description, headers, max_in_flight, rate_limit, ad_hoc, created_at, "
+                        + "updated_at, id, tenant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    bindEndpoint(ps, endpoint);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("insert endpoint", e);
+        }
+    }
+
+    @Override
+    public boolean updateEndpoint(Endpoint endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        try {
+            return jdbc.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE herald_endpoints SET " + ENDPOINT_SETTINGS + " WHERE id = ? AND tenant = ?")) {
+                    bindEndpoint(ps, endpoint);
+                    return ps.executeUpdate() > 0;
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("update endpoint", e);
+        }
+    }
+
+    private static void bindEndpoint(PreparedStatement ps, Endpoint e) throws SQLException {
+        int next = Rows.bindEndpointSettings(ps, e);
+        ps.setString(next, Limits.check("endpoint id", e.id(), Limits.ID));
+        ps.setString(next + 1, Limits.check("tenant", e.tenant(), Limits.TENANT));
+    }
+
+    @Override
+    public boolean deleteEndpoint(String tenant, String endpointId) {
+        try {
+            return jdbc.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM herald_endpoints WHERE id = ? AND tenant = ?")) {
+                    ps.setString(1, endpointId);
+                    ps.setString(2, tenant);
+                    return ps.executeUpdate() > 0;
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("delete endpoint", e);
+        }
+    }
+
+    @Override
+    public Optional<Endpoint> findEndpoint(String tenant, String endpointId) {
+        try {
+            return jdbc.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.ENDPOINT_COLUMNS
+                        + " FROM herald_endpoints WHERE id = ? AND tenant = ?")) {
+                    ps.setString(1, endpointId);
+                    ps.setString(2, tenant);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? Optional.of(Rows.endpoint(rs)) : Optional.<Endpoint>empty();
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("find endpoint", e);
+        }
+    }
+
+    @Override
+    public Page<Endpoint> listEndpoints(String tenant, String before, int limit) {
+        checkLimit(limit);
+        String sql = "SELECT " + Rows.ENDPOINT_COLUMNS + " FROM herald_endpoints WHERE tenant = ? AND ad_hoc = FALSE"
+                + (before == null ? "" : " AND id < ?") + " ORDER BY id DESC LIMIT ?";
+        try {
+            List<Endpoint> rows = jdbc.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    ps.setString(i++, tenant);
+                    if (before != null) {
+                        ps.setString(i++, before);
+                    }
+                    ps.setInt(i, limit + 1);
+                    List<Endpoint> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(Rows.endpoint(rs));
+                        }
+                    }
+                    return out;
+                }
+            });
+            return page(rows, limit, Endpoint::id);
+        } catch (SQLException e) {
+            throw Jdbc.failure("list endpoints", e);
+        }
+    }
+
+    @Override
+    public List<Endpoint> fanOutEndpoints(String tenant) {
+        try {
+            return jdbc.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.ENDPOINT_COLUMNS
+                        + " FROM herald_endpoints WHERE tenant = ? AND ad_hoc = FALSE AND enabled = TRUE ORDER BY id")) {
+                    ps.setString(1, tenant);
+                    List<Endpoint> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(Rows.endpoint(rs));
+                        }
+                    }
+                    return out;
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("list fan-out endpoints", e);
+        }
+    }
+
+    // ---- events and deliveries ------------------------------------------------------------------
+
+    @Override
+    public String publish(Event event, List<Delivery> deliveries) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(deliveries, "deliveries");
+        try {
+            return publishOnce(event, deliveries, null) ? event.id() : earlierEvent(event);
+        } catch (SQLException e) {
+            if (event.idempotencyKey() != null && Jdbc.isUniqueViolation(e)) {
+                // Another publish with the same key committed between our check and our insert.
+                String earlier = earlierEventOrNull(event);
+                if (earlier != null) {
+                    return earlier;
+                }
+            }
+            throw Jdbc.failure("publish", e);
+        } catch (ArithmeticException e) {
+            throw Jdbc.failure("publish", e);
+        }
+    }
+
+    /**
+     * Stores the event and its deliveries, after {@code before} (an upload update) when given, in one
+     * transaction. Returns false, storing nothing, when the event's idempotency key is taken or
+     * {@code before} reports it could not apply.
+     */
+    private boolean publishOnce(Event event, List<Delivery> deliveries, Jdbc.Work<Boolean> before)
+            throws SQLException {
+        return jdbc.transaction(c -> {
+            if (before != null && !before.run(c)) {
+                c.rollback();
+                return false;
+            }
+            if (event.idempotencyKey() != null && findByKey(c, event) != null) {
+                c.rollback();
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO herald_events (" + Rows.EVENT_COLUMNS
+                    + ") VALUES (" + Rows.placeholders(Rows.EVENT_COLUMNS) + ")")) {
+                Rows.bindEvent(ps, event);
+                ps.executeUpdate();
+            }
+            if (!deliveries.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(Rows.DELIVERY_INSERT)) {
+                    for (Delivery d : deliveries) {
+                        Rows.bindDelivery(ps, d);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            return true;
+        });
+    }
+
+    private String earlierEvent(Event event) throws SQLException {
+        String earlier = earlierEventOrNull(event);
+        if (earlier == null) {
+            throw new StoreException("publish failed: the idempotency key is taken but its event is gone");
+        }
+        return earlier;
+    }
+
+    private String earlierEventOrNull(Event event) {
+        try {
+            return jdbc.read(c -> findByKey(c, event));
+        } catch (SQLException e) {
+            throw Jdbc.failure("publish", e);
+        }
+    }
+
+    private static String findByKey(Connection c, Event event) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM herald_events WHERE tenant = ? AND idempotency_key = ?")) {
+            ps.setString(1, event.tenant());
+            ps.setString(2, event.idempotencyKey());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Override
+    public Optional<Event> findEvent(String tenant, String eventId) {
+        try {
+            return jdbc.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.EVENT_COLUMNS
+                        + " FROM herald_events WHERE id = ? AND tenant = ?")) {
+                    ps.setString(1, eventId);
+                    ps.setString(2, tenant);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? Optional.of(Rows.event(rs, 1)) : Optional.<Event>empty();
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("find event", e);
+        }
+    }
+
+    @Override
+    public List<DeliveryTask> claim(Collection<String> deliveryIds, Lease lease, Instant now) {
+        Objects.requireNonNull(deliveryIds, "deliveryIds");
+        checkLease(lease, now);
+        if (deliveryIds.isEmpty()) {
+            return List.of();
+        }
+        Set<String> ids = new LinkedHashSet<>(deliveryIds);
+        try {
+            if (ids.size() <= MAX_BATCH) {
+                return dialect.claim(jdbc, ids, lease, Jdbc.micros(now));
+            }
+            List<DeliveryTask> all = new ArrayList<>();
+            for (List<String> chunk : chunks(new ArrayList<>(ids))) {
+                all.addAll(dialect.claim(jdbc, chunk, lease, Jdbc.micros(now)));
+            }
+            return all;
+        } catch (SQLException e) {
+            throw Jdbc.failure("claim", e);
+        } catch (ArithmeticException e) {
+            throw Jdbc.failure("claim", e);
+        }
+    }
+
+    @Override
+    public List<DeliveryTask> claimDue(Lease lease, Instant now, int limit) {
+        checkLease(lease, now);
+        if (limit < 1 || limit > MAX_BATCH) {
+            throw new IllegalArgumentException("limit must be within [1, " + MAX_BATCH + "], was " + limit);
+        }
+        try {
+            return dialect.claimDue(jdbc, lease, Jdbc.micros(now), limit);
+        } catch (SQLException e) {
+            throw Jdbc.failure("claim due", e);
+        } catch (ArithmeticException e) {
+            throw Jdbc.failure("claim due", e);
+        }
+    }
+
+    private static void checkLease(Lease lease, Instant now) {
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(now, "now");
+        Limits.check("lease owner", lease.owner(), Limits.LEASE_OWNER);
+    }
+
+    private static final String RECORD = "UPDATE herald_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, "
+            + "last_error = ?, updated_at = ?, claimable_at = ?, finished_at = ?, lease_owner = NULL, "
+            + "lease_until = NULL WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
+
+    @Override
+    public Set<String> record(List<Outcome> outcomes) {
+        Objects.requireNonNull(outcomes, "outcomes");
+        if (outcomes.isEmpty()) {
+            return Set.of();
+        }
+        List<Outcome> sorted = new ArrayList<>(outcomes);
+        sorted.sort(Comparator.comparing(Outcome::deliveryId)); // lock order
+        for (Outcome o : sorted) {
+            Limits.check("last error", o.lastError(), Limits.ERROR);
+        }
+        try {
+            return jdbc.transaction(c -> {
+                int[] counts;
+                try (PreparedStatement ps = c.prepareStatement(RECORD)) {
+                    for (Outcome o : sorted) {
+                        long next = Jdbc.micros(o.nextAttemptAt());
+                        long at = Jdbc.micros(o.at());
+                        boolean done = o.status().isFinal();
+                        ps.setString(1, o.status().name());
+                        ps.setInt(2, o.attempts());
+                        ps.setLong(3, next);
+                        ps.setString(4, o.lastError());
+                        ps.setLong(5, at);
+                        Rows.setMicros(ps, 6, done ? null : next);
+                        Rows.setMicros(ps, 7, done ? at : null);
+                        ps.setString(8, o.deliveryId());
+                        ps.setString(9, o.leaseOwner());
+                        ps.addBatch();
+                    }
+                    counts = ps.executeBatch();
+                }
+                Set<String> applied = new TreeSet<>();
+                List<Outcome> withAttempt = new ArrayList<>();
+                for (int i = 0; i < sorted.size(); i++) {
+                    if (counts[i] > 0) {
+                        Outcome o = sorted.get(i);
+                        applied.add(o.deliveryId());
+                        if (o.attempt() != null) {
+                            withAttempt.add(o);
+                        }
+                    }
+                }
+                if (!withAttempt.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(Rows.ATTEMPT_INSERT)) {
+                        for (Outcome o : withAttempt) {
+                            Rows.bindAttempt(ps, o.deliveryId(), o.attempt());
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                }
+                return applied;
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("record outcomes", e);
+        } catch (ArithmeticException e) {
+            throw Jdbc.failure("record outcomes", e);
+        }
+    }
+
+    @Override
+    public void release(Collection<String> deliveryIds, String leaseOwner, Instant now) {
+        Objects.requireNonNull(deliveryIds, "deliveryIds");
+        Objects.requireNonNull(leaseOwner, "leaseOwner");
+        Objects.requireNonNull(now, "now");
+        if (deliveryIds.isEmpty()) {
+            return;
+        }
+        long at = Jdbc.micros(now);
+        try {
+            jdbc.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_deliveries SET status = 'SCHEDULED', "
+                        + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL "
+                        + "WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?")) {
+                    for (String id : new TreeSet<>(deliveryIds)) {
+                        ps.setLong(1, at);
+                        ps.setLong(2, at);
+                        ps.setLong(3, at);
+                        ps.setString(4, id);
+                        ps.setString(5, leaseOwner);
+                        ps.addBatch();
+                    }
+                    return ps.executeBatch();
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("release", e);
+        }
+    }
+
+    @Override
+    public Optional<Delivery> findDelivery(String tenant, String deliveryId) {
+        try {
+            return jdbc.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.DELIVERY_COLUMNS
+                        + " FROM herald_deliveries WHERE id = ? AND tenant = ?")) {
+                    ps.setString(1, deliveryId);
+                    ps.setString(2, tenant);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? Optional.of(Rows.delivery(rs, 1)) : Optional.<Delivery>empty();
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("find delivery", e);
+        }
+    }
+
+    @Override
+    public Page<Delivery> listDeliveries(DeliveryQuery query) {
+        Objects.requireNonNull(query, "query");
+        StringBuilder sql = new StringBuilder("SELECT ").append(Rows.DELIVERY_COLUMNS)
+                .append(" FROM herald_deliveries WHERE tenant = ?");
+        List<String> args = new ArrayList<>();
+        args.add(query.tenant());
+        if (query.endpointId() != null) {
+            sql.append(" AND endpoint_id = ?");
+            args.add(query.endpointId());
+        }
+        if (query.eventId() != null) {
+            sql.append(" AND event_id = ?");
+            args.add(query.eventId());
+        }
+        if (query.status() != null) {
+            sql.append(" AND status = ?");
+            args.add(query.status().name());
+        }
+        if (query.before() != null) {
+            sql.append(" AND id < ?");
+            args.add(query.before());
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        try {
+            List<Delivery> rows = jdbc.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    for (int i = 0; i < args.size(); i++) {
+                        ps.setString(i + 1, args.get(i));
+                    }
+                    ps.setInt(args.size() + 1, query.limit() + 1);
+                    List<Delivery> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(Rows.delivery(rs, 1));
+                        }
+                    }
+                    return out;
+                }
+            });
+            return page(rows, query.limit(), Delivery::id);
+        } catch (SQLException e) {
+            throw Jdbc.failure("list deliveries", e);
+        }
+    }
+
+    @Override
+    public List<Attempt> attempts(String tenant, String deliveryId) {
+        try {
+            return jdbc.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.qualified("a", Rows.ATTEMPT_COLUMNS)
+                        + " FROM herald_attempts a JOIN herald_deliveries d ON d.id = a.delivery_id"
+                        + " WHERE a.delivery_id = ? AND d.tenant = ? ORDER BY a.attempt_number, a.started_at, a.id")) {
+                    ps.setString(1, deliveryId);
+                    ps.setString(2, tenant);
+                    List<Attempt> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(Rows.attempt(rs));
+                        }
+                    }
+                    return out;
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("list attempts", e);
+        }
+    }
+
+    @Override
+    public List<String> replay(String tenant, String endpointId, String deliveryId, Instant now) {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(now, "now");
+        if (endpointId == null && deliveryId == null) {
+            throw new IllegalArgumentException("replay needs an endpoint id or a delivery id");
+        }
+        long at = Jdbc.micros(now);
+        try {
+            return jdbc.transaction(c -> {
+                List<String> candidates = new ArrayList<>();
+                if (deliveryId != null) {
+                    candidates.add(deliveryId);
+                } else {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM herald_deliveries "
+                            + "WHERE endpoint_id = ? AND tenant = ? AND status IN " + REPLAYABLE + " ORDER BY id")) {
+                        ps.setString(1, endpointId);
+                        ps.setString(2, tenant);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                candidates.add(rs.getString(1));
+                            }
+                        }
+                    }
+                }
+                if (candidates.isEmpty()) {
+                    return List.<String>of();
+                }
+                int[] counts;
+                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_deliveries SET status = 'SCHEDULED', "
+                        + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, finished_at = NULL "
+                        + "WHERE id = ? AND tenant = ? AND status IN " + REPLAYABLE
+                        + (endpointId == null ? "" : " AND endpoint_id = ?"))) {
+                    for (String id : candidates) {
+                        ps.setLong(1, at);
+                        ps.setLong(2, at);
+                        ps.setLong(3, at);
+                        ps.setString(4, id);
+                        ps.setString(5, tenant);
+                        if (endpointId != null) {
+                            ps.setString(6, endpointId);
+                        }
+                        ps.addBatch();
+                    }
+                    counts = ps.executeBatch();
+                }
+                List<String> replayed = new ArrayList<>();
+                for (int i = 0; i < candidates.size(); i++) {
+                    if (counts[i] > 0) {
+                        replayed.add(candidates.get(i));
+                    }
+                }
+                return replayed;
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("replay", e);
+        }
+    }
+
+    @Override
+    public Map<DeliveryStatus, Long> countByStatus() {
+        try {
+            return jdbc.read(c -> {
+                Map<DeliveryStatus, Long> counts = new EnumMap<>(DeliveryStatus.class);
+                for (DeliveryStatus s : DeliveryStatus.values()) {
+                    counts.put(s, 0L);
+                }
+                try (Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM herald_deliveries GROUP BY status")) {
+                    while (rs.next()) {
+                        counts.put(DeliveryStatus.valueOf(rs.getString(1)), rs.getLong(2));
+                    }
+                }
+                return counts;
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("count deliveries", e);
+        }
+    }
+
+    @Override
+    public Optional<Instant> oldestDue() {
+        try {
+            return jdbc.read(c -> {
+                // Walks the claim index from its start; only IN_FLIGHT rows are skipped on the way.
+                try (Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT claimable_at FROM herald_deliveries WHERE claimable_at "
+                             + "IS NOT NULL AND status = 'SCHEDULED' ORDER BY claimable_at LIMIT 1")) {
+                    return rs.next() ? Optional.of(Jdbc.instant(rs.getLong(1))) : Optional.<Instant>empty();
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("find oldest due", e);
+        }
+    }
+
+    @Override
+    public int purge(Instant before, int limit) {
+        Objects.requireNonNull(before, "before");
+        if (limit < 1 || limit > MAX_BATCH) {
+            throw new IllegalArgumentException("limit must be within [1, " + MAX_BATCH + "], was " + limit);
+        }
+        long cutoff = Jdbc.micros(before);
+        try {
+            return jdbc.transaction(c -> {
+                Map<String, String> eventOf = new java.util.TreeMap<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, event_id FROM herald_deliveries "
+                        + "WHERE finished_at < ? ORDER BY finished_at LIMIT ?")) {
+                    ps.setLong(1, cutoff);
+                    ps.setInt(2, limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            eventOf.put(rs.getString(1), rs.getString(2));
+                        }
+                    }
+                }
+                List<String> ids = new ArrayList<>(eventOf.keySet());
+                List<String> deleted = new ArrayList<>();
+                if (!ids.isEmpty()) {
+                    int[] counts;
+                    // Repeats the condition: a replay may have made one of them live again meanwhile.
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_deliveries "
+                            + "WHERE id = ? AND finished_at < ? AND status IN " + FINAL_STATES)) {
+                        for (String id : ids) {
+                            ps.setString(1, id);
+                            ps.setLong(2, cutoff);
+                            ps.addBatch();
+                        }
+                        counts = ps.executeBatch();
+                    }
+                    for (int i = 0; i < ids.size(); i++) {
+                        if (counts[i] > 0) {
+                            deleted.add(ids.get(i));
+                        }
+                    }
+                }
+                if (!deleted.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "DELETE FROM herald_attempts WHERE delivery_id = ANY(?)")) {
+                        ps.setArray(1, Dialect.varchars(c, deleted));
+                        ps.executeUpdate();
+                    }
+                    Set<String> events = new TreeSet<>();
+                    deleted.forEach(id -> events.add(eventOf.get(id)));
+                    deleteEventsWithoutDeliveries(c, events);
+                }
+                // Events that never had a delivery (no endpoint matched) go once old enough.
+                List<String> orphans = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT e.id FROM herald_events e WHERE "
+                        + "e.occurred_at < ? AND NOT EXISTS (SELECT 1 FROM herald_deliveries d WHERE d.event_id = e.id) "
+                        + "ORDER BY e.occurred_at LIMIT ?")) {
+                    ps.setLong(1, cutoff);
+                    ps.setInt(2, limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            orphans.add(rs.getString(1));
+                        }
+                    }
+                }
+                deleteEventsWithoutDeliveries(c, new TreeSet<>(orphans));
+                return deleted.size();
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("purge", e);
+        }
+    }
+
+    private static void deleteEventsWithoutDeliveries(Connection c, Set<String> eventIds) throws SQLException {
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_events WHERE id = ? AND NOT EXISTS "
+                + "(SELECT 1 FROM herald_deliveries d WHERE d.event_id = ?)")) {
+            for (String id : eventIds) {
+                ps.setString(1, id);
+                ps.setString(2, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    // ---- uploads --------------------------------------------------------------------------------
+
+    private static final String UPLOAD_UPDATE = "UPDATE herald_uploads SET "
+            + Rows.UPLOAD_COLUMNS.replace(", ", " = ?, ") + " = ? WHERE id = ? AND tenant = ? AND version = ?";
+
+    @Override
+    public void insertUploads(List<Upload> uploads) {
+        Objects.requireNonNull(uploads, "uploads");
+        if (uploads.isEmpty()) {
+            return;
+        }
+        try {
+            jdbc.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO herald_uploads (" + Rows.UPLOAD_COLUMNS
+                        + ") VALUES (" + Rows.placeholders(Rows.UPLOAD_COLUMNS) + ")")) {
+                    for (Upload u : uploads) {
+                        Rows.bindUpload(ps, u);
+                        ps.addBatch();
+                    }
+                    return ps.executeBatch();
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure("insert uploads", e);
+        } catch (ArithmeticException e) {
+            throw Jdbc.failure("insert uploads", e);
+        }
+    }
+
+    @Override
+    public Optional<Upload> findUpload(String uploadId) {
+        List<Upload> found = uploads("find upload", "id = ?", ps -> ps.setString(1, uploadId));
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    @Override
+    public List<Upload> uploadsOfBatch(String tenant, String batchId) {
+        return uploads("list uploads of a batch", "tenant = ? AND batch_id = ? ORDER BY id", ps -> {
+            ps.setString(1, tenant);
+            ps.setString(2, batchId);
+        });
+    }
+
+    @Override
+    public List<Upload> uploadsOf(String bucket, String key) {
+        return uploads("list uploads of an object",
+                "bucket = ? AND object_key = ? AND status IN " + OPEN_UPLOAD + " ORDER BY id", ps -> {
+                    ps.setString(1, bucket);
+                    ps.setString(2, key);
+                });
+    }
+
+    @Override
+    public List<Upload> dueUploads(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        checkLimit(limit);
+        long at = Jdbc.micros(now);
+        return uploads("list due uploads",
+                "next_check_at <= ? AND status IN " + OPEN_UPLOAD + " ORDER BY next_check_at, id LIMIT ?", ps -> {
+                    ps.setLong(1, at);
+                    ps.setInt(2, limit);
+                });
+    }
+
+    @Override
+    public boolean updateUpload(Upload next) {
+        Objects.requireNonNull(next, "next");
+        try {
+            return jdbc.transaction(c -> applyUpload(c, next));
+        } catch (SQLException e) {
+            throw Jdbc.failure("update upload", e);
+        } catch (ArithmeticException e) {
+            throw Jdbc.failure("update upload", e);
+        }
+    }
+
+    @Override
+    public boolean updateUploadAndPublish(Upload next, Event event, List<Delivery> deliveries) {
+        Objects.requireNonNull(next, "next");
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(deliveries, "deliveries");
+        try {
+            // The upload goes first: its row lock makes a second completion of the same upload wait, then
+            // fail on the version, instead of racing on the idempotency key.
+            return publishOnce(event, deliveries, c -> applyUpload(c, next));
+        } catch (SQLException e) {
+            if (event.idempotencyKey() != null && Jdbc.isUniqueViolation(e) && earlierEventOrNull(event) != null) {
+                return false;
+            }
+            throw Jdbc.failure("update upload and publish", e);
+        } catch (ArithmeticException e) {
+            throw Jdbc.failure("update upload and publish", e);
+        }
+    }
+
+    private static boolean applyUpload(Connection c, Upload next) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPLOAD_UPDATE)) {
+            Rows.bindUpload(ps, next);
+            ps.setString(25, next.id());
+            ps.setString(26, next.tenant());
+            ps.setLong(27, next.version() - 1);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<Upload> uploads(String operation, String where, Binder binder) {
+        try {
+            return jdbc.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.UPLOAD_COLUMNS
+                        + " FROM herald_uploads WHERE " + where)) {
+                    binder.bind(ps);
+                    List<Upload> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(Rows.upload(rs));
+                        }
+                    }
+                    return out;
+                }
+            });
+        } catch (SQLException e) {
+            throw Jdbc.failure(operation, e);
+        }
+    }
+
+    // ---- life cycle -----------------------------------------------------------------------------
+
+    /** Closes the pool this store made, or the host's {@code DataSource} when asked to. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && onClose != null) {
+            try {
+                onClose.close();
+            } catch (Exception e) {
+                throw new StoreException("could not close the store's data source", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcDeliveryStore[" + dialect.name() + "]";
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be within [1, 1000], was " + limit);
+        }
+    }
+
+    private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, String> id) {
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        List<T> items = rows.subList(0, limit);
+        return new Page<>(items, id.apply(items.get(limit - 1)));
+    }
+
+    private static List<List<String>> chunks(List<String> ids) {
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += MAX_BATCH) {
+            out.add(ids.subList(i, Math.min(ids.size(), i + MAX_BATCH)));
+        }
+        return out;
+    }
+
+    /**
+     * Configures a {@link JdbcDeliveryStore}. Not thread-safe; reusable: each {@link #build()} makes a
+     * new store from the settings at that moment.
+     *
+     * <p>Defaults: the dialect is detected from the database; the schema is migrated at build;
+     * {@link JdbcDeliveryStore#close()} leaves the host's {@code DataSource} open.
+     */
+    public static final class Builder {
+        private DataSource dataSource;
+        private JdbcDialect dialect;
+        private boolean migrate = true;
+        private boolean closeDataSource;
+        private AutoCloseable onClose;
+
+        private Builder() {
+        }
+
+        /**
+         * The database, usually a connection pool. Required. The store takes a connection per call and
+         * returns it at once; it runs its own transactions and restores auto-commit afterwards.
+         *
+         * @throws NullPointerException when {@code dataSource} is null
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * The database dialect. Default: detected from {@link DatabaseMetaData#getDatabaseProductName()}.
+         *
+         * @throws NullPointerException when {@code dialect} is null
+         */
+        public Builder dialect(JdbcDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} brings the schema up to date. Default true. Turn it off when the host
+         * applies the scripts under {@code dev/herald/storage/jdbc/migrations/} itself.
+         */
+        public Builder migrate(boolean migrate) {
+            this.migrate = migrate;
+            return this;
+        }
+
+        /**
+         * Whether {@link JdbcDeliveryStore#close()} also closes the {@code DataSource} (when it is
+         * {@link AutoCloseable}, as pools are). Default false: the host owns what it gave.
+         */
+        public Builder closeDataSource(boolean closeDataSource) {
+            this.closeDataSource = closeDataSource;
+            return this;
+        }
+
+        Builder onClose(AutoCloseable action) {
+            this.onClose = action;
+            return this;
+        }
+
+        /**
+         * Detects the dialect when none was set, migrates when asked, and returns the store.
+         *
+         * @throws IllegalStateException when no data source was set, or the database is neither H2 nor
+         *                               PostgreSQL
+         * @throws StoreException        when the database cannot be reached or migrated
+         */
+        public JdbcDeliveryStore build() {
+            if (dataSource == null) {
+                throw new IllegalStateException("dataSource is required");
+            }
+            Jdbc jdbc = new Jdbc(dataSource);
+            JdbcDialect name = dialect;
+            try {
+                if (name == null) {
+                    String product = jdbc.read(c -> c.getMetaData().getDatabaseProductName());
+                    name = JdbcDialect.fromProductName(product);
+                    if (name == null) {
+                        throw new IllegalStateException("unsupported database '" + product
+                                + "'; JdbcDeliveryStore supports H2 and PostgreSQL");
+                    }
+                }
+                Dialect d = Dialect.of(name);
+                if (migrate) {
+                    Migrations.run(dataSource, d);
+                }
+                AutoCloseable close = onClose;
+                if (close == null && closeDataSource && dataSource instanceof AutoCloseable closeable) {
+                    close = closeable;
+                }
+                return new JdbcDeliveryStore(jdbc, d, close);
+            } catch (SQLException e) {
+                throw Jdbc.failure("open store", e);
+            }
+        }
+    }
+}

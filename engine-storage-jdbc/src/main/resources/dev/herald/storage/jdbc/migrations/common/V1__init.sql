@@ -1,0 +1,117 @@
+-- Herald schema, version 1. Shipped scripts are never edited; a change is a new numbered script.
+-- One script serves H2 and PostgreSQL: only types and statements both accept are used.
+-- Every statement is idempotent (IF NOT EXISTS), because H2 commits each DDL statement on its own.
+-- Instants are BIGINT microseconds since the epoch, UTC: see JdbcDeliveryStore.
+-- Lengths match dev.herald.storage.jdbc.Limits, which refuses longer values before writing.
+
+CREATE TABLE IF NOT EXISTS herald_endpoints (
+    id            VARCHAR(64)    NOT NULL PRIMARY KEY,
+    tenant        VARCHAR(128)   NOT NULL,
+    url           VARCHAR(2048)  NOT NULL,
+    secrets       VARCHAR(8192)  NOT NULL,
+    event_types   VARCHAR(8192)  NOT NULL,
+    enabled       BOOLEAN        NOT NULL,
+    description   VARCHAR(4096)  NOT NULL,
+    headers       VARCHAR(16384) NOT NULL,
+    max_in_flight INTEGER        NOT NULL,
+    rate_limit    INTEGER        NOT NULL,
+    ad_hoc        BOOLEAN        NOT NULL,
+    created_at    BIGINT         NOT NULL,
+    updated_at    BIGINT         NOT NULL
+);
+-- Listing (newest first) and fan-out of one tenant.
+CREATE INDEX IF NOT EXISTS herald_endpoints_tenant ON herald_endpoints (tenant, ad_hoc, id);
+
+CREATE TABLE IF NOT EXISTS herald_events (
+    id              VARCHAR(64)      NOT NULL PRIMARY KEY,
+    tenant          VARCHAR(128)     NOT NULL,
+    event_type      VARCHAR(256)     NOT NULL,
+    occurred_at     BIGINT           NOT NULL,
+    data            VARCHAR(1048576) NOT NULL,
+    subject         VARCHAR(512),
+    idempotency_key VARCHAR(512)
+);
+-- One event per key and tenant; rows without a key (NULL) never collide.
+CREATE UNIQUE INDEX IF NOT EXISTS herald_events_idempotency ON herald_events (tenant, idempotency_key);
+-- Retention of events that never had a delivery.
+CREATE INDEX IF NOT EXISTS herald_events_occurred ON herald_events (occurred_at);
+
+-- No foreign keys: a publish writes an event and its deliveries in one transaction, and purge removes
+-- them in the right order; checking a key on every insert would only slow the hot path.
+CREATE TABLE IF NOT EXISTS herald_deliveries (
+    id              VARCHAR(64)   NOT NULL PRIMARY KEY,
+    tenant          VARCHAR(128)  NOT NULL,
+    event_id        VARCHAR(64)   NOT NULL,
+    event_type      VARCHAR(256)  NOT NULL,
+    endpoint_id     VARCHAR(64)   NOT NULL,
+    status          VARCHAR(16)   NOT NULL,
+    attempts        INTEGER       NOT NULL,
+    next_attempt_at BIGINT        NOT NULL,
+    last_error      VARCHAR(2048),
+    created_at      BIGINT        NOT NULL,
+    updated_at      BIGINT        NOT NULL,
+    -- next_attempt_at while SCHEDULED, lease_until while IN_FLIGHT, NULL once final
+    claimable_at    BIGINT,
+    lease_owner     VARCHAR(256),
+    lease_until     BIGINT,
+    -- when it became final, NULL while not final
+    finished_at     BIGINT
+);
+-- Claims: due SCHEDULED deliveries and expired leases alike, in due order.
+CREATE INDEX IF NOT EXISTS herald_deliveries_claimable ON herald_deliveries (claimable_at);
+-- A tenant's deliveries, newest first.
+CREATE INDEX IF NOT EXISTS herald_deliveries_tenant ON herald_deliveries (tenant, id);
+-- Dead letters and other states of a tenant, newest first.
+CREATE INDEX IF NOT EXISTS herald_deliveries_tenant_status ON herald_deliveries (tenant, status, id);
+-- The delivery log of an endpoint, and replay of an endpoint.
+CREATE INDEX IF NOT EXISTS herald_deliveries_endpoint ON herald_deliveries (endpoint_id, id);
+-- Deliveries of an event, and the check that an event has none left.
+CREATE INDEX IF NOT EXISTS herald_deliveries_event ON herald_deliveries (event_id, id);
+-- Retention: final deliveries by age.
+CREATE INDEX IF NOT EXISTS herald_deliveries_finished ON herald_deliveries (finished_at);
+
+CREATE TABLE IF NOT EXISTS herald_attempts (
+    id              VARCHAR(64)   NOT NULL PRIMARY KEY,
+    delivery_id     VARCHAR(64)   NOT NULL,
+    attempt_number  INTEGER       NOT NULL,
+    started_at      BIGINT        NOT NULL,
+    duration_micros BIGINT        NOT NULL,
+    response_status INTEGER       NOT NULL,
+    response_body   VARCHAR(4096) NOT NULL,
+    error_kind      VARCHAR(32),
+    error_message   VARCHAR(2048)
+);
+CREATE INDEX IF NOT EXISTS herald_attempts_delivery ON herald_attempts (delivery_id, attempt_number);
+
+CREATE TABLE IF NOT EXISTS herald_uploads (
+    id             VARCHAR(64)   NOT NULL PRIMARY KEY,
+    tenant         VARCHAR(128)  NOT NULL,
+    batch_id       VARCHAR(64),
+    provider       VARCHAR(32)   NOT NULL,
+    bucket         VARCHAR(255)  NOT NULL,
+    object_key     VARCHAR(1024) NOT NULL,
+    filename       VARCHAR(1024) NOT NULL,
+    content_type   VARCHAR(255)  NOT NULL,
+    expected_size  BIGINT,
+    triggers       VARCHAR(64)   NOT NULL,
+    endpoint_id    VARCHAR(64)   NOT NULL,
+    metadata       VARCHAR(65536) NOT NULL,
+    status         VARCHAR(16)   NOT NULL,
+    url_expires_at BIGINT        NOT NULL,
+    expires_at     BIGINT        NOT NULL,
+    next_check_at  BIGINT,
+    checks         INTEGER       NOT NULL,
+    observed_size  BIGINT,
+    observed_etag  VARCHAR(256),
+    last_modified  BIGINT,
+    failure_reason VARCHAR(64),
+    created_at     BIGINT        NOT NULL,
+    updated_at     BIGINT        NOT NULL,
+    version        BIGINT        NOT NULL
+);
+-- Bucket notifications: who watches this object.
+CREATE INDEX IF NOT EXISTS herald_uploads_object ON herald_uploads (bucket, object_key);
+-- The poller: uploads due for a check.
+CREATE INDEX IF NOT EXISTS herald_uploads_due ON herald_uploads (next_check_at);
+-- Status of a batch.
+CREATE INDEX IF NOT EXISTS herald_uploads_batch ON herald_uploads (tenant, batch_id, id);
