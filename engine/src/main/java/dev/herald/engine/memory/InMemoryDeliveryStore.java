@@ -12,6 +12,7 @@ import dev.herald.engine.spi.DeliveryTask;
 import dev.herald.engine.spi.Lease;
 import dev.herald.engine.spi.Outcome;
 import dev.herald.engine.spi.Page;
+import dev.herald.engine.spi.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -64,7 +65,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     public void insertEndpoint(Endpoint endpoint) {
         synchronized (lock) {
             if (endpoints.putIfAbsent(endpoint.id(), endpoint) != null) {
-                throw new dev.herald.engine.spi.StoreException("endpoint id already exists");
+                throw new StoreException("endpoint id already exists");
             }
         }
     }
@@ -145,7 +146,17 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
                 : idempotencyKeys.get(event.tenant() + '\u0000' + event.idempotencyKey());
     }
 
+    /** Checks every id before writing anything, so a clash leaves the store as it was. */
     private void storeEvent(Event event, List<Delivery> newDeliveries) {
+        if (events.containsKey(event.id())) {
+            throw new StoreException("event id already exists");
+        }
+        Set<String> ids = new HashSet<>();
+        for (Delivery d : newDeliveries) {
+            if (deliveries.containsKey(d.id()) || !ids.add(d.id())) {
+                throw new StoreException("delivery id already exists");
+            }
+        }
         events.put(event.id(), event);
         if (event.idempotencyKey() != null) {
             idempotencyKeys.put(event.tenant() + '\u0000' + event.idempotencyKey(), event.id());
@@ -398,7 +409,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         synchronized (lock) {
             for (Upload u : list) {
                 if (uploads.containsKey(u.id())) {
-                    throw new dev.herald.engine.spi.StoreException("upload id already exists");
+                    throw new StoreException("upload id already exists");
                 }
             }
             for (Upload u : list) {
@@ -459,8 +470,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
             if (current == null || current.version() != next.version() - 1 || earlierEvent(event) != null) {
                 return false;
             }
-            uploads.put(next.id(), next);
             storeEvent(event, newDeliveries);
+            uploads.put(next.id(), next);
             return true;
         }
     }
