@@ -1,7 +1,6 @@
 package dev.herald.demo.api;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ public record EndpointBody(@Nullable String url, @Nullable List<String> eventTyp
             "enabled", "maxInFlight", "rateLimit");
 
     /** Reads a request body strictly; see {@link JsonBody}. */
-    static EndpointBody from(JsonNode body) {
+    static EndpointBody from(String body) {
         JsonBody b = JsonBody.of(body, FIELDS);
         return new EndpointBody(b.string("url"), b.strings("eventTypes"), b.string("description"),
                 b.stringMap("headers"), b.string("secret"), b.bool("enabled"), b.integer("maxInFlight"),

@@ -21,7 +21,6 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
@@ -58,7 +57,7 @@ public class EndpointController {
     @Post
     @Operation(summary = "Create an endpoint; the response carries its signing secret, shown only this once")
     public HttpResponse<EndpointWithSecret> create(@Parameter(hidden = true) @RequestAttribute(ApiKeyFilter.TENANT) String tenant,
-                                                   @Body @RequestBody(content = @Content(schema = @Schema(implementation = EndpointBody.class))) JsonNode json) {
+                                                   @Body @RequestBody(content = @Content(schema = @Schema(implementation = EndpointBody.class))) String json) {
         Endpoint created = herald.createEndpoint(tenant, request(EndpointBody.from(json), true));
         return HttpResponse.created(EndpointWithSecret.of(created, clock.instant()),
                 URI.create("/v1/endpoints/" + created.id()));
@@ -86,7 +85,7 @@ public class EndpointController {
     @Put("/{id}")
     @Operation(summary = "Replace an endpoint's settings")
     public EndpointView update(@Parameter(hidden = true) @RequestAttribute(ApiKeyFilter.TENANT) String tenant,
-                               @PathVariable String id, @Body @RequestBody(content = @Content(schema = @Schema(implementation = EndpointBody.class))) JsonNode json) {
+                               @PathVariable String id, @Body @RequestBody(content = @Content(schema = @Schema(implementation = EndpointBody.class))) String json) {
         String endpointId = endpointId(id);
         EndpointBody body = EndpointBody.from(json);
         EndpointRequest request = request(body, body.enabled() != null ? body.enabled()
@@ -123,7 +122,7 @@ public class EndpointController {
     @Post("/{id}/rotate-secret")
     @Operation(summary = "Rotate the signing secret; the old one keeps signing during graceSeconds")
     public EndpointWithSecret rotateSecret(@Parameter(hidden = true) @RequestAttribute(ApiKeyFilter.TENANT) String tenant,
-                                           @PathVariable String id, @Body @Nullable @RequestBody(content = @Content(schema = @Schema(implementation = RotateBody.class))) JsonNode json) {
+                                           @PathVariable String id, @Body @Nullable @RequestBody(content = @Content(schema = @Schema(implementation = RotateBody.class))) String json) {
         RotateBody body = RotateBody.from(json);
         long grace = body.graceSeconds() == null ? DEFAULT_GRACE_SECONDS : body.graceSeconds();
         Endpoint rotated = herald.rotateSecret(tenant, endpointId(id), Duration.ofSeconds(grace));

@@ -1,7 +1,7 @@
 package dev.herald.demo.api;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Set;
 
@@ -20,7 +20,7 @@ public record EventBody(@Nullable String type, @Nullable @Schema(type = "object"
     private static final Set<String> FIELDS = Set.of("type", "data", "subject", "idempotencyKey");
 
     /** Reads a request body strictly; see {@link JsonBody}. */
-    static EventBody from(JsonNode body) {
+    static EventBody from(String body) {
         JsonBody b = JsonBody.of(body, FIELDS);
         return new EventBody(b.string("type"), b.any("data"), b.string("subject"), b.string("idempotencyKey"));
     }

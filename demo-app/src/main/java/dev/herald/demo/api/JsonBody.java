@@ -1,8 +1,12 @@
 package dev.herald.demo.api;
 
 import dev.herald.demo.error.BadRequestException;
-import io.micronaut.json.tree.JsonNode;
-import java.math.BigInteger;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,12 +14,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Strict reading of a JSON request body: it must be an object, hold no field outside the allowed ones, and
- * each field must have exactly its JSON type (no string read as a number or a boolean). A field that is
- * absent or {@code null} reads as null. Every refusal is a {@link BadRequestException} naming the field.
- * Not thread-safe; one per request.
+ * Strict reading of a JSON request body: it must be one JSON object (nothing after it, no key twice), hold
+ * no field outside the allowed ones, and each field must have exactly its JSON type (no string read as a
+ * number or a boolean). A field that is absent or {@code null} reads as null. Every refusal is a
+ * {@link BadRequestException} naming the field. Not thread-safe; one per request.
  */
 final class JsonBody {
+    // Exact decimals, so event data reaches receivers with its numbers as written (1.10 stays 1.10).
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     private final JsonNode node;
 
     private JsonBody(JsonNode node) {
@@ -27,11 +38,18 @@ final class JsonBody {
      *
      * @throws BadRequestException when it is not an object or has another field
      */
-    static JsonBody of(JsonNode body, Set<String> allowed) {
+    static JsonBody of(String text, Set<String> allowed) {
+        JsonNode body;
+        try {
+            body = text == null || text.isBlank() ? null : JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            // The parser's message quotes the input: keep it out of the answer.
+            throw new BadRequestException("the request body is not valid JSON");
+        }
         if (body == null || !body.isObject()) {
             throw new BadRequestException("the request body must be a JSON object");
         }
-        for (Map.Entry<String, JsonNode> field : body.entries()) {
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
             if (!allowed.contains(field.getKey())) {
                 throw new BadRequestException("unknown field: " + printable(field.getKey()));
             }
@@ -44,10 +62,10 @@ final class JsonBody {
         if (value == null) {
             return null;
         }
-        if (!value.isString()) {
+        if (!value.isTextual()) {
             throw wrongType(name, "a string");
         }
-        return value.getStringValue();
+        return value.textValue();
     }
 
     Boolean bool(String name) {
@@ -58,7 +76,7 @@ final class JsonBody {
         if (!value.isBoolean()) {
             throw wrongType(name, "true or false");
         }
-        return value.getBooleanValue();
+        return value.booleanValue();
     }
 
     Integer integer(String name) {
@@ -77,14 +95,13 @@ final class JsonBody {
         if (value == null) {
             return null;
         }
-        Number n = value.isNumber() ? value.getNumberValue() : null;
-        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
-            return n.longValue();
+        if (!value.isIntegralNumber()) {
+            throw wrongType(name, "a whole number");
         }
-        if (n instanceof BigInteger) {
+        if (!value.canConvertToLong()) {
             throw new BadRequestException(name + " is out of range");
         }
-        throw wrongType(name, "a whole number");
+        return value.longValue();
     }
 
     List<String> strings(String name) {
@@ -96,11 +113,11 @@ final class JsonBody {
             throw wrongType(name, "an array of strings");
         }
         List<String> out = new ArrayList<>(value.size());
-        for (JsonNode item : value.values()) {
-            if (!item.isString()) {
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
                 throw wrongType(name, "an array of strings");
             }
-            out.add(item.getStringValue());
+            out.add(item.textValue());
         }
         return out;
     }
@@ -114,11 +131,11 @@ final class JsonBody {
             throw wrongType(name, "an object of string values");
         }
         Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : value.entries()) {
-            if (!entry.getValue().isString()) {
+        for (Map.Entry<String, JsonNode> entry : value.properties()) {
+            if (!entry.getValue().isTextual()) {
                 throw wrongType(name, "an object of string values");
             }
-            out.put(entry.getKey(), entry.getValue().getStringValue());
+            out.put(entry.getKey(), entry.getValue().textValue());
         }
         return out;
     }

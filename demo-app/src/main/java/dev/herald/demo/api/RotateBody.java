@@ -1,7 +1,6 @@
 package dev.herald.demo.api;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Set;
 
@@ -16,8 +15,8 @@ public record RotateBody(@Nullable Long graceSeconds) {
     private static final Set<String> FIELDS = Set.of("graceSeconds");
 
     /** Reads a request body strictly; an absent body means the defaults. */
-    static RotateBody from(JsonNode body) {
-        if (body == null) {
+    static RotateBody from(String body) {
+        if (body == null || body.isBlank()) {
             return new RotateBody(null);
         }
         return new RotateBody(JsonBody.of(body, FIELDS).whole("graceSeconds"));

@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 public class BadRequestHandler implements ExceptionHandler<BadRequestException, HttpResponse<ErrorBody>> {
 
     @Override
+    @SuppressWarnings("rawtypes") // the interface takes a raw HttpRequest
     public HttpResponse<ErrorBody> handle(HttpRequest request, BadRequestException e) {
         return ApiErrors.invalid(e.getMessage());
     }

@@ -17,6 +17,7 @@ public class HeraldExceptionHandler implements ExceptionHandler<HeraldException,
     private static final Logger log = LoggerFactory.getLogger(HeraldExceptionHandler.class);
 
     @Override
+    @SuppressWarnings("rawtypes") // the interface takes a raw HttpRequest
     public HttpResponse<ErrorBody> handle(HttpRequest request, HeraldException e) {
         if (e.code() == ErrorCode.STORE_UNAVAILABLE) {
             log.warn("{} {}: store unavailable: {}", request.getMethodName(), request.getPath(),

@@ -68,7 +68,7 @@ public class JsonErrorProcessor implements ErrorResponseProcessor<ErrorBody> {
                 || text.contains("Unexpected close marker") || text.contains("was expecting")) {
             return "the request body is not valid JSON";
         }
-        return "the request cannot be read"
+        return "the request cannot be read";
     }
 
     private static String shortPath(HttpRequest<?> request) {

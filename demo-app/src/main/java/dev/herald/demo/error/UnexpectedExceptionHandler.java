@@ -19,6 +19,7 @@ public class UnexpectedExceptionHandler implements ExceptionHandler<Exception, H
     private static final Logger log = LoggerFactory.getLogger(UnexpectedExceptionHandler.class);
 
     @Override
+    @SuppressWarnings("rawtypes") // the interface takes a raw HttpRequest
     public HttpResponse<ErrorBody> handle(HttpRequest request, Exception e) {
         log.error("Unexpected error on {} {}", request.getMethodName(), request.getPath(), e);
         return ApiErrors.response(HttpStatus.INTERNAL_SERVER_ERROR, ApiErrors.INTERNAL, "internal error");
