@@ -3,6 +3,7 @@ package dev.herald.demo.ops;
 import dev.herald.demo.config.HeraldProperties;
 import dev.herald.engine.memory.InProcessDeliveryQueue;
 import dev.herald.engine.spi.DeliveryQueue;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.inject.Singleton;
@@ -12,10 +13,10 @@ import java.util.Map;
 /** {@code /health} component {@code herald-queue}: UP when the queue tells its size, DOWN otherwise. */
 @Singleton
 public class QueueHealth extends AbstractHealthIndicator<Map<String, Object>> {
-    private final DeliveryQueue queue;
+    private final BeanProvider<DeliveryQueue> queue;
     private final String kind;
 
-    public QueueHealth(DeliveryQueue queue, HeraldProperties properties) {
+    public QueueHealth(BeanProvider<DeliveryQueue> queue, HeraldProperties properties) {
         this.queue = queue;
         this.kind = properties.getQueue().getKind();
     }
@@ -30,8 +31,8 @@ public class QueueHealth extends AbstractHealthIndicator<Map<String, Object>> {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("kind", kind);
         try {
-            details.put("depth", queue.size());
-            if (queue instanceof InProcessDeliveryQueue q) {
+            details.put("depth", queue.get().size());
+            if (queue.get() instanceof InProcessDeliveryQueue q) {
                 details.put("capacity", q.capacity());
                 details.put("dropped", q.dropped());
             }

@@ -3,6 +3,7 @@ package dev.herald.demo.ops;
 import dev.herald.demo.config.HeraldProperties;
 import dev.herald.engine.model.DeliveryStatus;
 import dev.herald.engine.spi.DeliveryStore;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.inject.Singleton;
@@ -12,10 +13,10 @@ import java.util.Map;
 /** {@code /health} component {@code herald-store}: UP when the store answers a count, DOWN otherwise. */
 @Singleton
 public class StoreHealth extends AbstractHealthIndicator<Map<String, Object>> {
-    private final DeliveryStore store;
+    private final BeanProvider<DeliveryStore> store;
     private final String kind;
 
-    public StoreHealth(DeliveryStore store, HeraldProperties properties) {
+    public StoreHealth(BeanProvider<DeliveryStore> store, HeraldProperties properties) {
         this.store = store;
         this.kind = properties.getStore().getKind();
     }
@@ -30,7 +31,7 @@ public class StoreHealth extends AbstractHealthIndicator<Map<String, Object>> {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("kind", kind);
         try {
-            Map<DeliveryStatus, Long> counts = store.countByStatus();
+            Map<DeliveryStatus, Long> counts = store.get().countByStatus();
             details.put("deliveries", counts);
             healthStatus = HealthStatus.UP;
         } catch (RuntimeException e) {
