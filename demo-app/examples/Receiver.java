@@ -30,6 +30,12 @@ public class Receiver {
         int status = Integer.parseInt(System.getenv().getOrDefault("RECEIVER_STATUS", "200"));
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/", exchange -> {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                // A liveness probe, not a webhook.
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+                return;
+            }
             byte[] body = exchange.getRequestBody().readAllBytes();
             var headers = exchange.getRequestHeaders();
             String verdict = secret == null || secret.isBlank() ? "not checked (set WEBHOOK_SECRET)"
