@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -37,6 +38,8 @@ public class ApiKeys {
                 label VARCHAR(100) NOT NULL,
                 created_at TIMESTAMP WITH TIME ZONE NOT NULL
             )""";
+
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
 
     private final ApiKeyRepository repository;
     private final DataSource dataSource;
@@ -70,9 +73,11 @@ public class ApiKeys {
      * Makes a new key for {@code tenant} and returns it; this is the only time the key is seen.
      *
      * @param label what the key is for, up to 100 characters
+     * @throws IllegalArgumentException when the tenant name is not one the engine accepts
      */
     @Transactional
     public String issue(String tenant, String label) {
+        checkTenant(tenant);
         String key = PREFIX + generate();
         store(tenant, key, label);
         return key;
@@ -82,6 +87,7 @@ public class ApiKeys {
     @Transactional
     public void ensure(String tenant, String key, String label) {
         Objects.requireNonNull(key, "key");
+        checkTenant(tenant);
         Optional<ApiKey> existing = repository.findByKeyHash(hash(key));
         if (existing.isPresent() && !existing.get().tenant().equals(tenant)) {
             throw new IllegalStateException("the configured API key already belongs to another tenant");
@@ -97,6 +103,13 @@ public class ApiKeys {
         var keys = repository.findByTenantAndLabel(tenant, label);
         repository.deleteAll(keys);
         return keys.size();
+    }
+
+    /** The engine's rule for tenant names, checked here so no key can name a tenant every call would refuse. */
+    private static void checkTenant(String tenant) {
+        if (tenant == null || !TENANT.matcher(tenant).matches()) {
+            throw new IllegalArgumentException("tenant must be 1 to 128 letters, digits or _.:- and start with a letter or digit");
+        }
     }
 
     private void store(String tenant, String key, String label) {
