@@ -1,0 +1,64 @@
+package dev.herald.demo.engine;
+
+import dev.herald.demo.config.HeraldProperties;
+import dev.herald.demo.config.HeraldSettings;
+import dev.herald.engine.Herald;
+import dev.herald.engine.HeraldBuilder;
+import dev.herald.engine.HeraldListener;
+import dev.herald.engine.spi.DeliveryQueue;
+import dev.herald.engine.spi.DeliveryStore;
+import io.micronaut.context.BeanProvider;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.exceptions.ConfigurationException;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the one {@link Herald} of the application from the configured store and queue (each made by the
+ * factory its {@code kind} selects), the {@code herald.*} settings and every {@link HeraldListener} bean,
+ * and starts its workers. The engine is closed when the application stops: it stops claiming, waits up to
+ * {@code herald.delivery.shutdown-timeout} for requests in flight and puts the rest back in the store.
+ */
+@Factory
+public class HeraldFactory {
+    private static final Logger log = LoggerFactory.getLogger(HeraldFactory.class);
+
+    /** The time source of the engine and its queue. */
+    @Singleton
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /**
+     * The engine, started at application start-up.
+     *
+     * @throws ConfigurationException when a setting is refused or the chosen store or queue is missing
+     */
+    @Context
+    @Bean(preDestroy = "close")
+    public Herald herald(HeraldProperties properties, BeanProvider<DeliveryStore> store,
+                         BeanProvider<DeliveryQueue> queue, List<HeraldListener> listeners, Clock clock) {
+        HeraldSettings.validate(properties);
+        if (!store.isPresent()) {
+            throw new ConfigurationException("herald.store.kind=" + properties.getStore().getKind()
+                    + " is not available in this build (its module is not on the class path); use memory");
+        }
+        if (!queue.isPresent()) {
+            throw new ConfigurationException("herald.queue.kind=" + properties.getQueue().getKind()
+                    + " is not available in this build (its module is not on the class path); use in-process");
+        }
+        HeraldBuilder builder = Herald.builder().store(store.get()).queue(queue.get()).clock(clock);
+        HeraldSettings.apply(properties, builder);
+        listeners.forEach(builder::listener);
+        Herald herald = builder.build().start();
+        log.info("Herald started: store={}, queue={}, url-policy allow-http={} allow-private-networks={}",
+                properties.getStore().getKind(), properties.getQueue().getKind(),
+                properties.getUrlPolicy().isAllowHttp(), properties.getUrlPolicy().isAllowPrivateNetworks());
+        return herald;
+    }
+}
