@@ -8,6 +8,7 @@ import dev.herald.engine.retry.RetryPolicy;
 import dev.herald.engine.spi.DeliveryQueue;
 import dev.herald.engine.spi.DeliveryStore;
 import dev.herald.engine.spi.Transport;
+import dev.herald.engine.upload.UploadSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +83,7 @@ public final class HeraldBuilder {
     final List<HeraldListener> listeners = new ArrayList<>();
     boolean operationalEvents;
     String instanceId;
+    UploadSettings uploadSettings;
 
     HeraldBuilder() {
     }
@@ -247,6 +249,15 @@ public final class HeraldBuilder {
      */
     public HeraldBuilder operationalEvents(boolean value) {
         this.operationalEvents = value;
+        return this;
+    }
+
+    /**
+     * Turns on {@link Herald#uploads()}: direct-to-storage uploads with these settings (for S3 and R2, start
+     * from {@code dev.herald.engine.s3.S3Uploads}). Default: none, and {@code uploads()} throws.
+     */
+    public HeraldBuilder uploads(UploadSettings value) {
+        this.uploadSettings = Objects.requireNonNull(value, "uploadSettings");
         return this;
     }
 
