@@ -20,7 +20,8 @@ final class StorageRules {
     private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
     private static final Pattern MEDIA_TYPE = Pattern.compile(TOKEN + "/" + TOKEN + "( *;[ -~]*)?");
-    private static final Pattern MEDIA_RANGE = Pattern.compile("(\\*/\\*|" + TOKEN + "/\\*|" + TOKEN + "/" + TOKEN + ")");
+    private static final String NAME = "[!#$%&'+.^_`|~0-9A-Za-z-]+";
+    private static final Pattern MEDIA_RANGE = Pattern.compile("(\\*/\\*|" + NAME + "/\\*|" + NAME + "/" + NAME + ")");
     private static final int MAX_MEDIA_TYPE = 255;
 
     private StorageRules() {
