@@ -182,7 +182,7 @@ class UploadsTest {
     /** Waits until {@code count} events of {@code type} arrived, then checks no more follow for a while. */
     List<JsonNode> exactly(int count, String type) {
         await().atMost(WAIT).until(() -> events(type).size() >= count);
-        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3))
                 .until(() -> events(type).size() == count);
         return events(type);
     }
@@ -364,6 +364,8 @@ class UploadsTest {
     @Test
     void confirmPollAndNotificationTogetherDeliverExactlyOnce() throws Exception {
         Herald herald = started(fastSettings().build());
+        // A second instance on the same store, polling and taking calls too.
+        Herald other = started(engineBuilder(fastSettings().build()).instanceId("second"));
         int files = 8;
         List<RegisteredUpload> uploads = new ArrayList<>();
         List<String> etags = new ArrayList<>();
@@ -382,13 +384,14 @@ class UploadsTest {
                 String etag = etags.get(i);
                 long size = ("file " + i).length();
                 for (int k = 0; k < 3; k++) {
+                    Herald via = k % 2 == 0 ? herald : other;
                     calls.add(pool.submit(() -> {
                         go.await();
-                        return herald.uploads().confirm(TENANT, r.token(), etag);
+                        return via.uploads().confirm(TENANT, r.token(), etag);
                     }));
                     calls.add(pool.submit(() -> {
                         go.await();
-                        herald.uploads().objectCreated(BUCKET, r.key(), size, etag);
+                        via.uploads().objectCreated(BUCKET, r.key(), size, etag);
                         return null;
                     }));
                 }
@@ -573,6 +576,27 @@ class UploadsTest {
         herald.uploads().objectCreated(BUCKET, r.key(), null, null);
 
         assertThat(herald.uploads().status(TENANT, r.token()).status()).isEqualTo(UploadStatus.VERIFIED);
+    }
+
+    @Test
+    void sameObjectVersionIsAnnouncedOnceEvenAcrossUploads() throws Exception {
+        Herald herald = started(fastSettings().build());
+        byte[] body = "same bytes".getBytes(StandardCharsets.UTF_8);
+        RegisteredUpload first = herald.uploads().register(TENANT, file("v.txt", "text/plain").withKey("fixed/v.txt"));
+        herald.uploads().confirm(TENANT, first.token(), uploaded(first, body));
+        RegisteredUpload second = herald.uploads().register(TENANT, file("v.txt", "text/plain").withKey("fixed/v.txt"));
+        String etag = uploaded(second, body);
+
+        // Identical bytes at the same key are the same (bucket, key, ETag): verified, not announced twice.
+        assertThat(herald.uploads().confirm(TENANT, second.token(), etag)).isInstanceOf(ConfirmResult.Verified.class);
+        assertThat(exactly(1, "upload.completed").get(0).path("data").path("webhookId").asText())
+                .isEqualTo(first.token());
+        assertThat(herald.uploads().deliveries(TENANT, second.token())).isEmpty();
+
+        // New bytes are a new version, and are announced.
+        RegisteredUpload third = herald.uploads().register(TENANT, file("v.txt", "text/plain").withKey("fixed/v.txt"));
+        herald.uploads().confirm(TENANT, third.token(), uploaded(third, "new bytes".getBytes(StandardCharsets.UTF_8)));
+        exactly(2, "upload.completed");
     }
 
     @Test
