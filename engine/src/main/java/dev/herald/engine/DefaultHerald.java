@@ -14,6 +14,7 @@ import dev.herald.engine.model.Endpoint;
 import dev.herald.engine.model.EndpointSecret;
 import dev.herald.engine.model.Event;
 import dev.herald.engine.model.Ids;
+import dev.herald.engine.model.Upload;
 import dev.herald.engine.signing.SigningKey;
 import dev.herald.engine.spi.DeliveryQuery;
 import dev.herald.engine.spi.DeliveryQueue;
@@ -22,7 +23,6 @@ import dev.herald.engine.spi.Page;
 import dev.herald.engine.spi.QueuedDelivery;
 import dev.herald.engine.spi.StoreException;
 import dev.herald.engine.spi.Transport;
-import dev.herald.engine.model.Upload;
 import dev.herald.engine.upload.UploadEngine;
 import dev.herald.engine.upload.UploadHost;
 import dev.herald.engine.upload.Uploads;
@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -386,7 +387,7 @@ final class DefaultHerald implements Herald {
         public Endpoint adHocEndpoint(String tenant, String url, String secret) {
             Instant now = clock.instant();
             String s = secret != null ? requests.secret(secret) : SigningKey.generate(random);
-            EndpointRequest r = new EndpointRequest(url, java.util.Set.of(), "ad-hoc upload webhook", null, null,
+            EndpointRequest r = new EndpointRequest(url, Set.of(), "ad-hoc upload webhook", null, null,
                     true, 0, 0);
             return requests.endpoint(tenant, ids.next(Ids.ENDPOINT), r, List.of(new EndpointSecret(s, null)), true,
                     now, now);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What one look at an upload means. Pure functions of the stored upload, what storage answered and the
@@ -74,7 +75,7 @@ final class Decisions {
     }
 
     /** When a new upload is first looked at: soon for auto-detect, at expiry otherwise (to expire it). */
-    Instant firstCheck(java.util.Set<UploadTrigger> triggers, Instant createdAt, Instant expiresAt) {
+    Instant firstCheck(Set<UploadTrigger> triggers, Instant createdAt, Instant expiresAt) {
         return triggers.contains(UploadTrigger.AUTO_DETECT) ? cap(createdAt.plus(schedule.get(0)), expiresAt)
                 : expiresAt;
     }

@@ -95,7 +95,8 @@ final class Payloads {
         return common(data, u);
     }
 
-    static String batchCompleted(String batchId, List<Upload> uploads, Instant now) {
+    /** {@code full} adds each upload's file name and key; without them the list stays small for 100 files. */
+    static String batchCompleted(String batchId, List<Upload> uploads, Instant now, boolean full) {
         ObjectNode data = JSON.createObjectNode();
         data.put("batchId", batchId);
         data.put("completedAt", now.toString());
@@ -108,8 +109,10 @@ final class Payloads {
             ObjectNode item = list.addObject();
             item.put("webhookId", u.id());
             item.put("status", u.status().name());
-            item.put("filename", u.filename());
-            item.put("key", u.key());
+            if (full) {
+                item.put("filename", u.filename());
+                item.put("key", u.key());
+            }
             if (u.status() == UploadStatus.VERIFIED) {
                 item.put("size", u.observedSize());
                 item.put("etag", u.observedEtag());

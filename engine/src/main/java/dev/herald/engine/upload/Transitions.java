@@ -1,5 +1,7 @@
 package dev.herald.engine.upload;
 
+import dev.herald.engine.ErrorCode;
+import dev.herald.engine.HeraldException;
 import dev.herald.engine.model.Ids;
 import dev.herald.engine.model.Upload;
 import dev.herald.engine.model.UploadStatus;
@@ -81,7 +83,7 @@ final class Transitions {
     private Upload publishFinal(Upload current, Upload next, String type, String data, String idempotencyKey) {
         if (host.publishWithUpload(next, eventId(next.id(), Ids.UPLOAD), type, data, idempotencyKey)) {
             log.debug("Upload {} is {}", next.id(), next.status());
-            afterFinal(next);
+            afterFinalSafely(next);
             return next;
         }
         Upload stored = store.findUpload(next.id()).orElse(null);
@@ -91,11 +93,20 @@ final class Transitions {
             if (store.updateUpload(next)) {
                 log.info("Upload {} is {}; its object version was already announced, so no {} is sent", next.id(),
                         next.status(), type);
-                afterFinal(next);
+                afterFinalSafely(next);
                 return next;
             }
         }
         return null;
+    }
+
+    /** The upload's end is stored whatever happens to its batch's announcement; only log that. */
+    private void afterFinalSafely(Upload done) {
+        try {
+            afterFinal(done);
+        } catch (RuntimeException e) {
+            log.warn("batch.completed of batch {} could not be published: {}", done.batchId(), e.toString());
+        }
     }
 
     /**
@@ -112,10 +123,20 @@ final class Transitions {
             return;
         }
         Instant now = host.clock().instant();
-        boolean published = host.publishTo(done.tenant(), done.endpointId(), eventId(done.batchId(), Ids.BATCH),
-                Payloads.BATCH_COMPLETED, Payloads.batchCompleted(done.batchId(), batch, now),
-                Payloads.BATCH_COMPLETED + ":" + done.batchId());
-        if (published) {
+        try {
+            publishBatch(done, batch, Payloads.batchCompleted(done.batchId(), batch, now, true));
+        } catch (HeraldException e) {
+            if (e.code() != ErrorCode.PAYLOAD_TOO_LARGE) {
+                throw e;
+            }
+            // A hundred long keys and names can outgrow a host's lowered payload limit; send the lean list.
+            publishBatch(done, batch, Payloads.batchCompleted(done.batchId(), batch, now, false));
+        }
+    }
+
+    private void publishBatch(Upload done, List<Upload> batch, String data) {
+        if (host.publishTo(done.tenant(), done.endpointId(), eventId(done.batchId(), Ids.BATCH),
+                Payloads.BATCH_COMPLETED, data, Payloads.BATCH_COMPLETED + ":" + done.batchId())) {
             log.debug("Batch {} completed with {} uploads", done.batchId(), batch.size());
         }
     }

@@ -70,13 +70,23 @@ class PayloadsTest {
         Upload bad = new Upload("wh_2", "acme", "batch_1", "r2", "b", "k2", "f2", "image/png", null, Set.of(), "ep_1",
                 "{}", UploadStatus.REJECTED, T, T, null, 1, null, null, null, "OBJECT_MISSING", T, T, 2);
 
-        JsonNode data = new ObjectMapper().readTree(Payloads.batchCompleted("batch_1", List.of(ok, bad), T));
+        JsonNode data = new ObjectMapper().readTree(Payloads.batchCompleted("batch_1", List.of(ok, bad), T, true));
 
         assertThat(data.path("total").asInt()).isEqualTo(2);
         assertThat(data.path("verified").asInt()).isEqualTo(1);
         assertThat(data.path("rejected").asInt()).isEqualTo(1);
         assertThat(data.path("uploads").get(0).path("etag").asText()).isEqualTo("abc");
         assertThat(data.path("uploads").get(1).path("reason").asText()).isEqualTo("OBJECT_MISSING");
+    }
+
+    @Test
+    void leanBatchCompletedLeavesOutNamesAndKeys() throws Exception {
+        JsonNode data = new ObjectMapper().readTree(Payloads.batchCompleted("batch_1", List.of(upload("{}", "batch_1")),
+                T, false));
+
+        assertThat(data.path("uploads").get(0).has("key")).isFalse();
+        assertThat(data.path("uploads").get(0).has("filename")).isFalse();
+        assertThat(data.path("uploads").get(0).path("webhookId").asText()).startsWith("wh_");
     }
 
     @Test

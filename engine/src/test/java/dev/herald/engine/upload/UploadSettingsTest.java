@@ -152,6 +152,16 @@ class UploadSettingsTest {
         assertThat(List.of(valid().build().toString())).allMatch(t -> t.contains("pollSchedule"));
     }
 
+    @Test
+    void engineChecksThatUploadEventsFitItsPayloadLimit() {
+        ise(() -> dev.herald.engine.Herald.builder().maxPayloadBytes(12 * 1024 - 1).uploads(valid().build()).build(),
+                "uploads' maxMetadataBytes (4096) plus 8192 bytes");
+        try (dev.herald.engine.Herald ok = dev.herald.engine.Herald.builder().maxPayloadBytes(12 * 1024)
+                .uploads(valid().build()).build()) {
+            assertThat(ok.uploads()).isNotNull();
+        }
+    }
+
     private static void npe(Executable call, String name) {
         assertThatThrownBy(call::execute).isInstanceOf(NullPointerException.class).hasMessage(name);
     }
