@@ -23,10 +23,16 @@ import java.util.Map;
  * <p>A delivery is claimable when {@code claimable_at <= now}: that column holds {@code next_attempt_at}
  * while SCHEDULED, {@code lease_until} while IN_FLIGHT, and null once final, so one index answers both
  * "due" and "lease ran out", and a claim is one range scan in due order.
+ *
+ * <p>Range scans over a nullable indexed column name a lower bound ({@link #FROM_START}): H2 sorts
+ * NULLs first and would otherwise start the scan at the first NULL and walk past every final delivery.
  */
 abstract class Dialect {
     static final String SET_IN_FLIGHT = "status = 'IN_FLIGHT', lease_owner = ?, lease_until = ?, claimable_at = ?, "
             + "updated_at = ?";
+
+    /** The lowest value a range scan starts at, past the NULLs. */
+    static final String FROM_START = String.valueOf(Long.MIN_VALUE);
 
     static Dialect of(JdbcDialect name) {
         return switch (name) {

@@ -28,7 +28,8 @@ final class H2Dialect extends Dialect {
     private static final String CANDIDATES_BY_ID =
             "SELECT id, claimable_at FROM herald_deliveries WHERE id = ANY(?) AND claimable_at <= ?";
     private static final String CANDIDATES_DUE =
-            "SELECT id, claimable_at FROM herald_deliveries WHERE claimable_at <= ? ORDER BY claimable_at LIMIT ?";
+            "SELECT id, claimable_at FROM herald_deliveries WHERE claimable_at >= " + FROM_START
+                    + " AND claimable_at <= ? ORDER BY claimable_at LIMIT ?";
     private static final String CLAIM_ONE =
             "UPDATE herald_deliveries SET " + SET_IN_FLIGHT + " WHERE id = ? AND claimable_at <= ?";
 

@@ -248,7 +248,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     public Page<Endpoint> listEndpoints(String tenant, String before, int limit) {
         checkLimit(limit);
         String sql = "SELECT " + Rows.ENDPOINT_COLUMNS + " FROM herald_endpoints WHERE tenant = ? AND ad_hoc = FALSE"
-                + (before == null ? "" : " AND id < ?") + " ORDER BY id DESC LIMIT ?";
+                + (before == null ? "" : " AND id < ?") + " ORDER BY tenant, ad_hoc, id DESC LIMIT ?"; // see listDeliveries
         try {
             List<Endpoint> rows = jdbc.read(c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -441,8 +441,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     private static final String RECORD = "UPDATE herald_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, "
-            + "last_error = ?, updated_at = ?, claimable_at = ?, finished_at = ?, lease_owner = NULL, "
-            + "lease_until = NULL WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
+            + "last_error = ?, updated_at = ?, claimable_at = ?, dead_letter_tenant = CASE WHEN ? THEN tenant END, "
+            + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
 
     @Override
     public Set<String> record(List<Outcome> outcomes) {
@@ -469,7 +469,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                         ps.setString(4, o.lastError());
                         ps.setLong(5, at);
                         Rows.setMicros(ps, 6, done ? null : next);
-                        Rows.setMicros(ps, 7, done ? at : null);
+                        ps.setBoolean(7, o.status().isReplayable());
                         ps.setString(8, o.deliveryId());
                         ps.setString(9, o.leaseOwner());
                         ps.addBatch();
@@ -568,6 +568,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             sql.append(" AND event_id = ?");
             args.add(query.eventId());
         }
+        boolean deadLetters = query.status() != null && query.status().isReplayable();
+        if (deadLetters) {
+            sql.append(" AND dead_letter_tenant = ?");
+            args.add(query.tenant());
+        }
         if (query.status() != null) {
             sql.append(" AND status = ?");
             args.add(query.status().name());
@@ -576,7 +581,13 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             sql.append(" AND id < ?");
             args.add(query.before());
         }
-        sql.append(" ORDER BY id DESC LIMIT ?");
+        // Equal columns repeated in ORDER BY let H2 read the matching index in order and stop at the limit
+        // (it only matches an ORDER BY that starts with the index's columns); PostgreSQL needs no hint.
+        String order = query.eventId() != null ? "event_id, id DESC"
+                : query.endpointId() != null ? "endpoint_id, id DESC"
+                : deadLetters ? "dead_letter_tenant, id DESC"
+                : "tenant, id DESC";
+        sql.append(" ORDER BY ").append(order).append(" LIMIT ?");
         try {
             List<Delivery> rows = jdbc.read(c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -652,7 +663,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 }
                 int[] counts;
                 try (PreparedStatement ps = c.prepareStatement("UPDATE herald_deliveries SET status = 'SCHEDULED', "
-                        + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, finished_at = NULL "
+                        + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, dead_letter_tenant = NULL "
                         + "WHERE id = ? AND tenant = ? AND status IN " + REPLAYABLE
                         + (endpointId == null ? "" : " AND endpoint_id = ?"))) {
                     for (String id : candidates) {
@@ -708,8 +719,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             return jdbc.read(c -> {
                 // Walks the claim index from its start; only IN_FLIGHT rows are skipped on the way.
                 try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT claimable_at FROM herald_deliveries WHERE claimable_at "
-                             + "IS NOT NULL AND status = 'SCHEDULED' ORDER BY claimable_at LIMIT 1")) {
+                     ResultSet rs = st.executeQuery("SELECT claimable_at FROM herald_deliveries WHERE claimable_at >= "
+                             + Dialect.FROM_START + " AND status = 'SCHEDULED' ORDER BY claimable_at LIMIT 1")) {
                     return rs.next() ? Optional.of(Jdbc.instant(rs.getLong(1))) : Optional.<Instant>empty();
                 }
             });
@@ -728,8 +739,10 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         try {
             return jdbc.transaction(c -> {
                 Map<String, String> eventOf = new java.util.TreeMap<>();
+                // Final deliveries are the NULL entries of the claim index, in about the order they were
+                // written; reading them needs no index of its own, which every outcome would have to update.
                 try (PreparedStatement ps = c.prepareStatement("SELECT id, event_id FROM herald_deliveries "
-                        + "WHERE finished_at < ? ORDER BY finished_at LIMIT ?")) {
+                        + "WHERE claimable_at IS NULL AND updated_at < ? LIMIT ?")) {
                     ps.setLong(1, cutoff);
                     ps.setInt(2, limit);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -744,7 +757,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     int[] counts;
                     // Repeats the condition: a replay may have made one of them live again meanwhile.
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_deliveries "
-                            + "WHERE id = ? AND finished_at < ? AND status IN " + FINAL_STATES)) {
+                            + "WHERE id = ? AND claimable_at IS NULL AND updated_at < ? AND status IN " + FINAL_STATES)) {
                         for (String id : ids) {
                             ps.setString(1, id);
                             ps.setLong(2, cutoff);
@@ -862,7 +875,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         checkLimit(limit);
         long at = Jdbc.micros(now);
         return uploads("list due uploads",
-                "next_check_at <= ? AND status IN " + OPEN_UPLOAD + " ORDER BY next_check_at, id LIMIT ?", ps -> {
+                "next_check_at >= " + Dialect.FROM_START + " AND next_check_at <= ? AND status IN " + OPEN_UPLOAD + " ORDER BY next_check_at, id LIMIT ?", ps -> {
                     ps.setLong(1, at);
                     ps.setInt(2, limit);
                 });

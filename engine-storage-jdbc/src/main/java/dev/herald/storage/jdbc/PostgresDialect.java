@@ -31,7 +31,8 @@ final class PostgresDialect extends Dialect {
     private static final String CLAIM_BY_ID = "WITH picked AS (SELECT id, claimable_at AS due FROM herald_deliveries"
             + " WHERE id = ANY(?) AND claimable_at <= ? FOR UPDATE SKIP LOCKED)" + CLAIMED;
     private static final String CLAIM_DUE = "WITH picked AS (SELECT id, claimable_at AS due FROM herald_deliveries"
-            + " WHERE claimable_at <= ? ORDER BY claimable_at LIMIT ? FOR UPDATE SKIP LOCKED)" + CLAIMED;
+            + " WHERE claimable_at >= " + FROM_START + " AND claimable_at <= ? ORDER BY claimable_at LIMIT ?"
+            + " FOR UPDATE SKIP LOCKED)" + CLAIMED;
 
     @Override
     JdbcDialect name() {
