@@ -23,6 +23,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Updates go in id order, as every multi-row write of the store does, so two transactions never wait
  * on each other in a cycle.
+ *
+ * <p>{@link #claimDue} calls of one store take turns: concurrent callers would read the same candidates
+ * at the head of the index, and all but one would wait for the first to commit and then claim nothing.
+ * H2 is embedded, so the store's callers are all there is to coordinate; another store instance on the
+ * same database stays correct through the conditional update, only less efficient.
  */
 final class H2Dialect extends Dialect {
     private static final String CANDIDATES_BY_ID =
@@ -57,8 +62,19 @@ final class H2Dialect extends Dialect {
         });
     }
 
+    private final ReentrantLock claimDueTurn = new ReentrantLock();
+
     @Override
     List<DeliveryTask> claimDue(Jdbc jdbc, Lease lease, long now, int limit) throws SQLException {
+        claimDueTurn.lock();
+        try {
+            return claimDueNow(jdbc, lease, now, limit);
+        } finally {
+            claimDueTurn.unlock();
+        }
+    }
+
+    private static List<DeliveryTask> claimDueNow(Jdbc jdbc, Lease lease, long now, int limit) throws SQLException {
         return jdbc.transaction(c -> {
             Map<String, Long> candidates = newDueMap(limit);
             try (PreparedStatement ps = c.prepareStatement(CANDIDATES_DUE)) {

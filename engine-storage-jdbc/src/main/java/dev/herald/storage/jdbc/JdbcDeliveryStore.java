@@ -22,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -96,20 +97,44 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         return new Builder();
     }
 
+    /** How long H2 file mode may hold committed changes in memory before writing them: {@value} ms. */
+    public static final long DEFAULT_H2_WRITE_DELAY_MILLIS = 100;
+
     /**
      * A store on an H2 database in {@code directory} (file {@code herald.mv.db}, created if missing),
-     * behind its own connection pool, with the schema brought up to date. Closing the store closes the
-     * pool and the database. H2 writes committed data to the file at each commit
-     * ({@code WRITE_DELAY=0}), so a process crash loses nothing acknowledged; the operating system decides
-     * when it reaches the disk.
+     * behind its own connection pool, with the schema brought up to date and
+     * {@link #DEFAULT_H2_WRITE_DELAY_MILLIS the default write delay}. Closing the store closes the pool
+     * and the database.
      *
      * @throws NullPointerException when {@code directory} is null
      * @throws StoreException       when the database cannot be opened or migrated
+     * @see #h2File(Path, Duration)
      */
     public static JdbcDeliveryStore h2File(Path directory) {
+        return h2File(directory, Duration.ofMillis(DEFAULT_H2_WRITE_DELAY_MILLIS));
+    }
+
+    /**
+     * A store on an H2 database in {@code directory}, as {@link #h2File(Path)}, writing committed changes
+     * to the file at most {@code writeDelay} after the commit. H2 has no transaction log: what was
+     * committed within the last {@code writeDelay} is lost if the process dies (a clean close writes
+     * everything). {@link Duration#ZERO} writes at every commit, so nothing acknowledged is lost on a
+     * process crash, at several times the cost per publish (see {@code docs/benchmarks-store.md}); the
+     * operating system decides when either reaches the disk. For strict durability across machines,
+     * use PostgreSQL.
+     *
+     * @throws NullPointerException     when an argument is null
+     * @throws IllegalArgumentException when {@code writeDelay} is negative or over 60 seconds
+     * @throws StoreException           when the database cannot be opened or migrated
+     */
+    public static JdbcDeliveryStore h2File(Path directory, Duration writeDelay) {
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(writeDelay, "writeDelay");
+        if (writeDelay.isNegative() || writeDelay.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new IllegalArgumentException("writeDelay must be within [0, 60s], was " + writeDelay);
+        }
         String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("herald")
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+                + ";WRITE_DELAY=" + writeDelay.toMillis();
         return pooledH2(url, "herald-h2-file", null);
     }
 
