@@ -31,12 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class H2Dialect extends Dialect {
     private static final String CANDIDATES_BY_ID =
-            "SELECT id, claimable_at FROM herald_deliveries WHERE id = ANY(?) AND claimable_at <= ?";
+            "SELECT id, claimable_at FROM herald_deliveries WHERE id = ANY(?) AND " + CLAIMABLE;
     private static final String CANDIDATES_DUE =
             "SELECT id, claimable_at FROM herald_deliveries WHERE claimable_at >= " + FROM_START
-                    + " AND claimable_at <= ? ORDER BY claimable_at LIMIT ?";
+                    + " AND " + CLAIMABLE + " ORDER BY claimable_at LIMIT ?";
     private static final String CLAIM_ONE =
-            "UPDATE herald_deliveries SET " + SET_IN_FLIGHT + " WHERE id = ? AND claimable_at <= ?";
+            "UPDATE herald_deliveries SET " + SET_IN_FLIGHT + " WHERE id = ? AND " + CLAIMABLE;
 
     /**
      * H2 runs DDL outside transactions, so the schema lock is a lock in this JVM, one per database URL.
@@ -56,6 +56,7 @@ final class H2Dialect extends Dialect {
             try (PreparedStatement ps = c.prepareStatement(CANDIDATES_BY_ID)) {
                 ps.setArray(1, varchars(c, ids));
                 ps.setLong(2, now);
+                ps.setLong(3, now);
                 readCandidates(ps, candidates);
             }
             return take(c, candidates, lease, now);
@@ -79,7 +80,8 @@ final class H2Dialect extends Dialect {
             Map<String, Long> candidates = newDueMap(limit);
             try (PreparedStatement ps = c.prepareStatement(CANDIDATES_DUE)) {
                 ps.setLong(1, now);
-                ps.setInt(2, limit);
+                ps.setLong(2, now);
+                ps.setInt(3, limit);
                 readCandidates(ps, candidates);
             }
             return take(c, candidates, lease, now);
@@ -107,9 +109,9 @@ final class H2Dialect extends Dialect {
             for (String id : ids) {
                 ps.setString(1, lease.owner());
                 ps.setLong(2, until);
-                ps.setLong(3, until);
-                ps.setLong(4, now);
-                ps.setString(5, id);
+                ps.setLong(3, now);
+                ps.setString(4, id);
+                ps.setLong(5, now);
                 ps.setLong(6, now);
                 ps.addBatch();
             }

@@ -49,9 +49,9 @@ import javax.sql.DataSource;
  *   <li><b>Transactions.</b> Every write is one transaction: publish writes the event and all its
  *   deliveries or nothing; {@link #record} applies a whole batch of outcomes and their attempts in one
  *   commit (group commit), so a worker pays one commit per batch, not per delivery.</li>
- *   <li><b>Claims and leases.</b> A column {@code claimable_at} holds {@code next_attempt_at} while a
- *   delivery is SCHEDULED, {@code lease_until} while IN_FLIGHT and null once final, so "due" and "lease
- *   ran out" are one indexed range, {@code claimable_at <= now}, read in due order. PostgreSQL claims in
+ *   <li><b>Claims and leases.</b> A column {@code claimable_at} holds {@code next_attempt_at} until
+ *   a delivery is final (then null), and a claim reads it in due order, skipping rows under a live
+ *   lease; the claim itself changes only status and lease, no indexed column. PostgreSQL claims in
  *   one statement with {@code FOR UPDATE SKIP LOCKED}; H2 reads candidates and takes each with a
  *   conditional update. An outcome is applied only {@code WHERE status = 'IN_FLIGHT' AND lease_owner = ?},
  *   so a worker whose lease ran out and was claimed by another cannot overwrite the newer state.</li>

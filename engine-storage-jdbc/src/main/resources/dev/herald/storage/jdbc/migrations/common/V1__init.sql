@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS herald_deliveries (
     last_error      VARCHAR(2048),
     created_at      BIGINT        NOT NULL,
     updated_at      BIGINT        NOT NULL,
-    -- next_attempt_at while SCHEDULED, lease_until while IN_FLIGHT, NULL once final
+    -- next_attempt_at until final, then NULL; a claim leaves it alone (see Dialect)
     claimable_at    BIGINT,
     lease_owner     VARCHAR(256),
     lease_until     BIGINT,
@@ -59,9 +59,9 @@ CREATE TABLE IF NOT EXISTS herald_deliveries (
     -- can build, and that claims and successful outcomes never touch
     dead_letter_tenant VARCHAR(128)
 );
--- Every index costs on the hot path (H2 rewrites each touched index page at commit), so there are few,
--- and the ones a claim or an outcome changes are on numbers: a claim moves one entry of the claim
--- index, a successful outcome one more; the other indexes only change when a row is inserted.
+-- Every index costs on the hot path (H2 copies each touched index page, twice counting the commit), so
+-- there are few, and the only one that claims and outcomes change is on a number: a claim moves the claim
+-- index not at all, an outcome one entry; the other indexes only change when a row is inserted.
 --
 -- Claims: due SCHEDULED deliveries and expired leases alike, in due order. Its NULL entries are the
 -- final deliveries, which retention reads.
