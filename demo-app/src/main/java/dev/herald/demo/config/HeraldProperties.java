@@ -18,6 +18,9 @@ import java.util.Map;
  */
 @ConfigurationProperties("herald")
 public class HeraldProperties {
+    /** Where local files go when nothing else is configured: {@code ./data}. */
+    public static final String DEFAULT_DATA_DIR = "./data";
+
     private Store store = new Store();
     private Queue queue = new Queue();
     private UrlPolicyProperties urlPolicy = new UrlPolicyProperties();
@@ -28,6 +31,7 @@ public class HeraldProperties {
     private Map<String, String> coalesce = new LinkedHashMap<>();
     private boolean operationalEvents;
     private Demo demo = new Demo();
+    private String dataDir = DEFAULT_DATA_DIR;
 
     public Store getStore() {
         return store;
@@ -110,10 +114,23 @@ public class HeraldProperties {
         this.demo = demo;
     }
 
-    /** {@code herald.store.*}: which {@code DeliveryStore} factory runs. */
+    /**
+     * {@code herald.data-dir}: the directory of the demo's local files (its API-key database and, with the
+     * JDBC store and no URL, the engine's H2 file). Relative paths start at the working directory.
+     */
+    public String getDataDir() {
+        return dataDir;
+    }
+
+    public void setDataDir(String dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    /** {@code herald.store.*}: which {@code DeliveryStore} factory runs, and its settings. */
     @ConfigurationProperties("store")
     public static class Store {
-        private String kind = StoreKind.MEMORY;
+        private String kind = StoreKind.JDBC;
+        private Jdbc jdbc = new Jdbc();
 
         public String getKind() {
             return kind;
@@ -121,13 +138,77 @@ public class HeraldProperties {
 
         public void setKind(String kind) {
             this.kind = kind;
+        }
+
+        public Jdbc getJdbc() {
+            return jdbc;
+        }
+
+        public void setJdbc(Jdbc jdbc) {
+            this.jdbc = jdbc;
+        }
+
+        /**
+         * {@code herald.store.jdbc.*}: the database of the JDBC store. No URL means an H2 file in
+         * {@code herald.data-dir}. {@link #toString()} never shows the password.
+         */
+        @ConfigurationProperties("jdbc")
+        public static class Jdbc {
+            /** Default size of the connection pool on a configured URL. */
+            public static final int DEFAULT_MAXIMUM_POOL_SIZE = 10;
+
+            private String url;
+            private String username;
+            private String password;
+            private int maximumPoolSize = DEFAULT_MAXIMUM_POOL_SIZE;
+
+            /** The JDBC URL ({@code jdbc:postgresql://host:5432/herald}); null or blank for the H2 file. */
+            public @Nullable String getUrl() {
+                return url;
+            }
+
+            public void setUrl(@Nullable String url) {
+                this.url = url;
+            }
+
+            public @Nullable String getUsername() {
+                return username;
+            }
+
+            public void setUsername(@Nullable String username) {
+                this.username = username;
+            }
+
+            public @Nullable String getPassword() {
+                return password;
+            }
+
+            public void setPassword(@Nullable String password) {
+                this.password = password;
+            }
+
+            public int getMaximumPoolSize() {
+                return maximumPoolSize;
+            }
+
+            public void setMaximumPoolSize(int maximumPoolSize) {
+                this.maximumPoolSize = maximumPoolSize;
+            }
+
+            @Override
+            public String toString() {
+                return "Jdbc[url=" + (url == null || url.isBlank() ? "(H2 file)" : "(set)")
+                        + ", username=" + (username == null ? "" : username) + ", password=(hidden)"
+                        + ", maximumPoolSize=" + maximumPoolSize + "]";
+            }
         }
     }
 
-    /** {@code herald.queue.*}: which {@code DeliveryQueue} factory runs. */
+    /** {@code herald.queue.*}: which {@code DeliveryQueue} factory runs, and its settings. */
     @ConfigurationProperties("queue")
     public static class Queue {
         private String kind = QueueKind.IN_PROCESS;
+        private Redis redis = new Redis();
 
         public String getKind() {
             return kind;
@@ -135,6 +216,56 @@ public class HeraldProperties {
 
         public void setKind(String kind) {
             this.kind = kind;
+        }
+
+        public Redis getRedis() {
+            return redis;
+        }
+
+        public void setRedis(Redis redis) {
+            this.redis = redis;
+        }
+
+        /** {@code herald.queue.redis.*}: where the Redis queue lives. {@link #toString()} hides the URL. */
+        @ConfigurationProperties("redis")
+        public static class Redis {
+            private String url;
+            private String keyPrefix = "herald";
+            private String consumer;
+
+            /** {@code redis://[[user]:password@]host[:port][/database]} or {@code rediss://...}; required for redis. */
+            public @Nullable String getUrl() {
+                return url;
+            }
+
+            public void setUrl(@Nullable String url) {
+                this.url = url;
+            }
+
+            /** Prefix of the queue's keys, so several installations share one Redis. Default {@code herald}. */
+            public String getKeyPrefix() {
+                return keyPrefix;
+            }
+
+            public void setKeyPrefix(String keyPrefix) {
+                this.keyPrefix = keyPrefix;
+            }
+
+            /** This instance's consumer name; null or blank for the host name plus a random suffix. */
+            public @Nullable String getConsumer() {
+                return consumer;
+            }
+
+            public void setConsumer(@Nullable String consumer) {
+                this.consumer = consumer;
+            }
+
+            @Override
+            public String toString() {
+                // The URL may carry a password.
+                return "Redis[url=" + (url == null || url.isBlank() ? "(none)" : "(set)") + ", keyPrefix=" + keyPrefix
+                        + ", consumer=" + consumer + "]";
+            }
         }
     }
 

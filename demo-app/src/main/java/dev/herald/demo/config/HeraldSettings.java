@@ -24,7 +24,8 @@ public final class HeraldSettings {
     }
 
     /**
-     * Checks what the builder cannot: the store and queue kinds, the coalesce map.
+     * Checks what the builder cannot: the store and queue kinds and their required settings, the data
+     * directory, the coalesce map, the demo tenant and key.
      *
      * @throws ConfigurationException listing every problem found
      */
@@ -35,6 +36,22 @@ public final class HeraldSettings {
         }
         if (!QueueKind.ALL.contains(p.getQueue().getKind())) {
             problems.add("herald.queue.kind must be one of " + QueueKind.ALL + ", was '" + p.getQueue().getKind() + "'");
+        }
+        if (StoreKind.JDBC.equals(p.getStore().getKind())) {
+            HeraldProperties.Store.Jdbc jdbc = p.getStore().getJdbc();
+            if (!isBlank(jdbc.getUrl()) && !jdbc.getUrl().trim().startsWith("jdbc:")) {
+                // Not repeated: a URL may carry a password.
+                problems.add("herald.store.jdbc.url must be a JDBC URL such as jdbc:postgresql://host:5432/herald");
+            }
+            if (jdbc.getMaximumPoolSize() < 1 || jdbc.getMaximumPoolSize() > 1000) {
+                problems.add("herald.store.jdbc.maximum-pool-size must be within [1, 1000], was " + jdbc.getMaximumPoolSize());
+            }
+        }
+        if (QueueKind.REDIS.equals(p.getQueue().getKind()) && isBlank(p.getQueue().getRedis().getUrl())) {
+            problems.add("herald.queue.redis.url is required when herald.queue.kind=redis (redis://host:6379)");
+        }
+        if (isBlank(p.getDataDir())) {
+            problems.add("herald.data-dir must name a directory");
         }
         try {
             coalesce(p);
@@ -118,6 +135,10 @@ public final class HeraldSettings {
             out.put(type, interval.get());
         }
         return out;
+    }
+
+    static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     private static void set(String property, Runnable setter) {

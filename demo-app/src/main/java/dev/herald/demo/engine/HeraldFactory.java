@@ -14,6 +14,9 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +31,45 @@ import org.slf4j.LoggerFactory;
 public class HeraldFactory {
     private static final Logger log = LoggerFactory.getLogger(HeraldFactory.class);
 
-    /** The time source of the engine and its queue. */
+    /**
+     * The time source of the engine and its queue: UTC, in whole microseconds, the precision the JDBC store
+     * keeps, so an answer made from a fresh record shows the same instants as a later read of it.
+     */
     @Singleton
     public Clock clock() {
-        return Clock.systemUTC();
+        return new MicrosClock(Clock.systemUTC());
+    }
+
+    /**
+     * A clock whose instants are truncated to microseconds. Not {@code Clock.tick(clock, 1 µs)}: on Java 17 its
+     * {@code millis()} divides by zero for ticks under a millisecond.
+     */
+    static final class MicrosClock extends Clock {
+        private final Clock base;
+
+        MicrosClock(Clock base) {
+            this.base = base;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return base.getZone();
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return new MicrosClock(base.withZone(zone));
+        }
+
+        @Override
+        public long millis() {
+            return base.millis();
+        }
+
+        @Override
+        public Instant instant() {
+            return base.instant().truncatedTo(ChronoUnit.MICROS);
+        }
     }
 
     /**

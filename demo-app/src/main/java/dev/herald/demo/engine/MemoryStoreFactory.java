@@ -11,12 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code herald.store.kind: memory} (the default until the JDBC store lands): the engine's in-memory store.
+ * {@code herald.store.kind: memory}: the engine's in-memory store.
  * Events, endpoints and deliveries live in the heap and are lost when the process stops, so this factory
  * says so loudly at start-up.
  */
 @Factory
-@Requires(property = "herald.store.kind", value = StoreKind.MEMORY, defaultValue = StoreKind.MEMORY)
+@Requires(property = "herald.store.kind", value = StoreKind.MEMORY)
 public class MemoryStoreFactory {
     private static final Logger log = LoggerFactory.getLogger(MemoryStoreFactory.class);
 

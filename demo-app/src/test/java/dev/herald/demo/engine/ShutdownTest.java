@@ -8,16 +8,24 @@ import dev.herald.engine.EventRequest;
 import dev.herald.engine.Herald;
 import dev.herald.engine.model.Delivery;
 import dev.herald.engine.model.DeliveryStatus;
-import dev.herald.engine.spi.DeliveryStore;
 import dev.herald.engine.testing.TestReceiver;
+import dev.herald.storage.jdbc.JdbcDeliveryStore;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Stopping the application closes the engine: in-flight deliveries go back to the store for later. */
+/**
+ * Stopping the application closes the engine, then the store: in-flight deliveries go back to the H2 file
+ * for later, which only works when the store is still open while the engine stops.
+ */
 class ShutdownTest {
+
+    @TempDir
+    Path dataDir;
 
     @Test
     void stoppingTheApplicationPutsInFlightDeliveriesBack() {
@@ -25,10 +33,11 @@ class ShutdownTest {
             EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                     "herald.delivery.request-timeout", "10s",
                     "herald.delivery.lease", "30s",
-                    "herald.delivery.shutdown-timeout", "200ms"), "test");
+                    "herald.delivery.shutdown-timeout", "200ms",
+                    "herald.store.jdbc.url", "",
+                    "herald.data-dir", dataDir.toString()), "test");
             ApplicationContext context = server.getApplicationContext();
             Herald herald = context.getBean(Herald.class);
-            DeliveryStore store = context.getBean(DeliveryStore.class);
             herald.createEndpoint("acme", EndpointRequest.of(slow.url()));
             String id = herald.publish(EventRequest.of("acme", "quota.warning", "{}")).deliveryIds().get(0);
             await().atMost(Duration.ofSeconds(10)).until(() -> slow.calls() == 1);
@@ -36,10 +45,12 @@ class ShutdownTest {
 
             context.close();
 
-            Delivery released = store.findDelivery("acme", id).orElseThrow();
-            assertThat(released.status()).isEqualTo(DeliveryStatus.SCHEDULED);
-            assertThat(released.attempts()).isZero();
             assertThat(server.isRunning()).isFalse();
+            try (JdbcDeliveryStore reopened = JdbcDeliveryStore.h2File(dataDir)) {
+                Delivery released = reopened.findDelivery("acme", id).orElseThrow();
+                assertThat(released.status()).isEqualTo(DeliveryStatus.SCHEDULED);
+                assertThat(released.attempts()).isZero();
+            }
         }
     }
 }

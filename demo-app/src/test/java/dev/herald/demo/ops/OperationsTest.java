@@ -25,7 +25,7 @@ class OperationsTest extends ApiTestBase {
         assertThat(json.path("status").asText()).isEqualTo("UP");
         JsonNode store = json.path("details").path("herald-store");
         assertThat(store.path("status").asText()).isEqualTo("UP");
-        assertThat(store.path("details").path("kind").asText()).isEqualTo("memory");
+        assertThat(store.path("details").path("kind").asText()).isEqualTo("jdbc");
         assertThat(store.path("details").path("deliveries").has("DEAD")).isTrue();
         JsonNode queue = json.path("details").path("herald-queue");
         assertThat(queue.path("status").asText()).isEqualTo("UP");
