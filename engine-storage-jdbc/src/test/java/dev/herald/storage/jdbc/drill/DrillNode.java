@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The process the kill -9 drill kills: an embedded Herald (H2 file + in-process queue) that publishes
@@ -20,8 +21,8 @@ import java.time.Duration;
  * <p>Arguments: data directory, receiver URL, from, to. Each event's data is {@code {"seq":n}} and its
  * idempotency key {@code seq-n}, so an event published again after a kill is stored once. After each
  * publish returns (the store holds the event and its delivery) it prints {@code PUBLISHED n}; after the
- * last, {@code DONE}. It keeps delivering until its standard input ends, then closes cleanly, so it also
- * dies with the drill that started it.
+ * last, {@code DONE}. It keeps delivering until its standard input ends, then closes cleanly; the input
+ * is watched from the start, so a node also stops publishing and exits when the drill that started it dies.
  */
 public final class DrillNode {
     static final String TENANT = "drill";
@@ -33,7 +34,7 @@ public final class DrillNode {
     }
 
     /** Runs the node; see the class comment for the arguments. */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws InterruptedException {
         if (args.length != 4) {
             throw new IllegalArgumentException("usage: DrillNode <dataDir> <receiverUrl> <from> <to>");
         }
@@ -64,19 +65,33 @@ public final class DrillNode {
         }
         herald.start();
 
-        for (long seq = from; seq < to; seq++) {
+        CountDownLatch inputEnded = new CountDownLatch(1);
+        Thread watcher = new Thread(() -> drain(System.in, inputEnded), "drill-node-stdin");
+        watcher.setDaemon(true);
+        watcher.start();
+
+        for (long seq = from; seq < to && inputEnded.getCount() > 0; seq++) {
             herald.publish(EventRequest.of(TENANT, TYPE, "{\"seq\":" + seq + "}").withIdempotencyKey("seq-" + seq));
             out.println(PUBLISHED + seq);
         }
         out.println(DONE);
         out.flush();
 
-        try (InputStream in = System.in) {
-            while (in.read() >= 0) {
-                // Drained until the drill closes the pipe.
-            }
-        }
+        inputEnded.await();
         herald.close();
         store.close();
+    }
+
+    /** Reads until the drill closes the pipe (or dies), so a node never outlives its drill. */
+    private static void drain(InputStream in, CountDownLatch ended) {
+        try (in) {
+            while (in.read() >= 0) {
+                // Nothing is sent; the end of the stream is the signal.
+            }
+        } catch (IOException e) {
+            // A broken pipe ends the input as well.
+        } finally {
+            ended.countDown();
+        }
     }
 }

@@ -41,7 +41,8 @@ final class KillNineDrill {
      * @param events    events to publish, at least 1
      * @param kills     SIGKILLs, at least 0
      * @param seed      seed of the kill points
-     * @param drainWait how long the last run may take to publish the rest and deliver everything
+     * @param drainWait how long a run may take to reach its kill point, and the last run to publish the rest
+ *                  and deliver everything
      * @param classpath the child JVM's class path (must hold {@link DrillNode} and its dependencies)
      * @param workDir   an empty directory for the H2 file and the nodes' logs
      */
@@ -101,7 +102,7 @@ final class KillNineDrill {
             for (int run = 0; run < settings.kills(); run++) {
                 Process node = startNode(run, dataDir, receiver.url());
                 long threshold = killAt[run];
-                await("run " + run + " publishing past " + threshold).atMost(Duration.ofSeconds(60))
+                await("run " + run + " publishing past " + threshold).atMost(settings.drainWait())
                         .pollInterval(Duration.ofMillis(5))
                         .until(() -> highestPublished.get() >= threshold || done.get() || !node.isAlive());
                 if (!node.isAlive()) {
