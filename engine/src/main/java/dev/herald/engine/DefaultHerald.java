@@ -15,6 +15,7 @@ import dev.herald.engine.model.Endpoint;
 import dev.herald.engine.model.EndpointSecret;
 import dev.herald.engine.model.Event;
 import dev.herald.engine.model.Ids;
+import dev.herald.engine.model.Upload;
 import dev.herald.engine.signing.SigningKey;
 import dev.herald.engine.spi.DeliveryQuery;
 import dev.herald.engine.spi.DeliveryQueue;
@@ -23,12 +24,16 @@ import dev.herald.engine.spi.Page;
 import dev.herald.engine.spi.QueuedDelivery;
 import dev.herald.engine.spi.StoreException;
 import dev.herald.engine.spi.Transport;
+import dev.herald.engine.upload.UploadEngine;
+import dev.herald.engine.upload.UploadHost;
+import dev.herald.engine.upload.Uploads;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +61,8 @@ final class DefaultHerald implements Herald {
     private final Coalescer coalescer;
     private final Dispatcher dispatcher;
     private final boolean operationalEvents;
+    private final String instanceId;
+    private final UploadEngine uploadEngine;
 
     DefaultHerald(HeraldBuilder b) {
         this.clock = b.clock;
@@ -80,11 +87,12 @@ final class DefaultHerald implements Herald {
         if (operationalEvents) {
             listeners.add(new OperationalEvents());
         }
-        String instanceId = b.instanceId != null ? b.instanceId : HeraldBuilder.defaultInstanceId();
+        this.instanceId = b.instanceId != null ? b.instanceId : HeraldBuilder.defaultInstanceId();
         this.dispatcher = new Dispatcher(new DispatchSettings(store, queue, transport, directory, b.retryPolicy,
                 new Listeners(listeners), clock, random, ids, executor, instanceId, b.maxInFlight,
                 b.endpointMaxInFlight, b.batchSize, b.requestTimeout, b.lease, b.sweepInterval, b.shutdownTimeout,
                 b.circuitFailures, b.circuitDelay));
+        this.uploadEngine = b.uploadSettings != null ? UploadEngine.create(new UploadSeam(), b.uploadSettings) : null;
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads() {
@@ -280,16 +288,32 @@ final class DefaultHerald implements Herald {
         return replayed;
     }
 
+    // ---- uploads ----
+
+    @Override
+    public Uploads uploads() {
+        if (uploadEngine == null) {
+            throw new IllegalStateException("uploads are not configured: build the engine with HeraldBuilder.uploads(...)");
+        }
+        return uploadEngine.uploads();
+    }
+
     // ---- running ----
 
     @Override
     public Herald start() {
         dispatcher.start();
+        if (uploadEngine != null) {
+            uploadEngine.start("herald-uploads-" + instanceId);
+        }
         return this;
     }
 
     @Override
     public void close() {
+        if (uploadEngine != null) {
+            uploadEngine.close();
+        }
         coalescer.close();
         dispatcher.close();
         if (ownsTransport) {
@@ -319,6 +343,90 @@ final class DefaultHerald implements Herald {
             return call.get();
         } catch (StoreException e) {
             throw new HeraldException(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable; nothing was stored", e);
+        }
+    }
+
+    /**
+     * What the upload side needs from the engine: one event and its single delivery to the upload's
+     * endpoint, written in the same transaction as the upload's change, then offered to the queue.
+     */
+    private final class UploadSeam implements UploadHost {
+        @Override
+        public DeliveryStore store() {
+            return store;
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public Ids ids() {
+            return ids;
+        }
+
+        @Override
+        public void checkTenant(String tenant) {
+            requests.tenant(tenant);
+        }
+
+        @Override
+        public Endpoint endpoint(String tenant, String endpointId) {
+            return DefaultHerald.this.endpoint(tenant, endpointId);
+        }
+
+        @Override
+        public Endpoint adHocEndpoint(String tenant, String url, String secret) {
+            Instant now = clock.instant();
+            String s = secret != null ? requests.secret(secret) : SigningKey.generate(random);
+            EndpointRequest r = new EndpointRequest(url, Set.of(), "ad-hoc upload webhook", null, null,
+                    true, 0, 0);
+            return requests.endpoint(tenant, ids.next(Ids.ENDPOINT), r, List.of(new EndpointSecret(s, null)), true,
+                    now, now);
+        }
+
+        @Override
+        public void insertEndpoint(Endpoint endpoint) {
+            guarded(() -> {
+                store.insertEndpoint(endpoint);
+                return null;
+            });
+            directory.invalidate(endpoint.tenant(), endpoint.id());
+        }
+
+        @Override
+        public void deleteEndpoint(Endpoint endpoint) {
+            store.deleteEndpoint(endpoint.tenant(), endpoint.id());
+            directory.invalidate(endpoint.tenant(), endpoint.id());
+        }
+
+        @Override
+        public boolean publishWithUpload(Upload next, String eventId, String type, String data,
+                                         String idempotencyKey) {
+            Instant now = clock.instant();
+            Event event = requests.event(new EventRequest(next.tenant(), type, data, next.id(), idempotencyKey, now),
+                    eventId, now);
+            Delivery delivery = Delivery.scheduled(ids.next(Ids.DELIVERY), event, next.endpointId(), now, now);
+            if (!store.updateUploadAndPublish(next, event, List.of(delivery))) {
+                return false;
+            }
+            offer(List.of(delivery.id()), now);
+            return true;
+        }
+
+        @Override
+        public boolean publishTo(String tenant, String endpointId, String eventId, String type, String data,
+                                 String idempotencyKey) {
+            Instant now = clock.instant();
+            Event event = requests.event(new EventRequest(tenant, type, data, null, idempotencyKey, now), eventId,
+                    now);
+            Delivery delivery = Delivery.scheduled(ids.next(Ids.DELIVERY), event, endpointId, now, now);
+            if (!store.publish(event, List.of(delivery)).equals(event.id())) {
+                return false;
+            }
+            offer(List.of(delivery.id()), now);
+            return true;
         }
     }
 

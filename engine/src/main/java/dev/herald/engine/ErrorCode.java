@@ -28,5 +28,16 @@ public enum ErrorCode {
     /** The delivery is neither FAILED nor DEAD, so it cannot be replayed. */
     NOT_REPLAYABLE,
     /** The store could not be reached or refused the write; nothing was stored. */
-    STORE_UNAVAILABLE
+    STORE_UNAVAILABLE,
+    /**
+     * An upload registration is refused: a malformed or unsafe key, a content type or size outside the
+     * configured limits, an expiry out of range, a batch too large. Over HTTP: 400.
+     */
+    INVALID_UPLOAD,
+    /** A confirm or status call came without a webhook token. Over HTTP: 400 {@code MISSING_WEBHOOK_TOKEN}. */
+    MISSING_WEBHOOK_TOKEN,
+    /** No upload with that token in the tenant. Over HTTP: 404 {@code WEBHOOK_NOT_FOUND}. */
+    UPLOAD_NOT_FOUND,
+    /** The upload's watch has run out; it can no longer be confirmed. Over HTTP: 410 {@code WEBHOOK_EXPIRED}. */
+    UPLOAD_EXPIRED
 }

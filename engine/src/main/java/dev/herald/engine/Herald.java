@@ -6,6 +6,7 @@ import dev.herald.engine.model.Endpoint;
 import dev.herald.engine.model.Event;
 import dev.herald.engine.spi.DeliveryQuery;
 import dev.herald.engine.spi.Page;
+import dev.herald.engine.upload.Uploads;
 import java.time.Duration;
 import java.util.List;
 
@@ -85,6 +86,16 @@ public interface Herald extends AutoCloseable {
 
     /** Sends every FAILED or DEAD delivery of the endpoint again; returns their ids. */
     List<String> replayEndpoint(String tenant, String endpointId);
+
+    // ---- uploads ----
+
+    /**
+     * Direct-to-storage uploads: register, confirm, notifications, status. The poller for auto-detection
+     * and storage retries runs once {@link #start() started}; confirms work without it.
+     *
+     * @throws IllegalStateException when the engine was built without {@link HeraldBuilder#uploads}
+     */
+    Uploads uploads();
 
     // ---- running ----
 

@@ -8,6 +8,7 @@ import dev.herald.engine.retry.RetryPolicy;
 import dev.herald.engine.spi.DeliveryQueue;
 import dev.herald.engine.spi.DeliveryStore;
 import dev.herald.engine.spi.Transport;
+import dev.herald.engine.upload.UploadSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +56,8 @@ public final class HeraldBuilder {
     public static final Duration DEFAULT_CIRCUIT_DELAY = Duration.ofSeconds(30);
     /** Largest event data accepted, in bytes of UTF-8. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+    /** Room an upload event needs besides its metadata: file name, key, URL and the rest, escaped. */
+    public static final int UPLOAD_PAYLOAD_MARGIN = 8 * 1024;
     /** Threads for signing and bookkeeping when no executor is given. */
     public static final int DEFAULT_WORKER_THREADS = 2;
 
@@ -82,6 +85,7 @@ public final class HeraldBuilder {
     final List<HeraldListener> listeners = new ArrayList<>();
     boolean operationalEvents;
     String instanceId;
+    UploadSettings uploadSettings;
 
     HeraldBuilder() {
     }
@@ -250,6 +254,15 @@ public final class HeraldBuilder {
         return this;
     }
 
+    /**
+     * Turns on {@link Herald#uploads()}: direct-to-storage uploads with these settings (for S3 and R2, start
+     * from {@code dev.herald.engine.s3.S3Uploads}). Default: none, and {@code uploads()} throws.
+     */
+    public HeraldBuilder uploads(UploadSettings value) {
+        this.uploadSettings = Objects.requireNonNull(value, "uploadSettings");
+        return this;
+    }
+
     /** This engine's name in leases; unique per running engine. Default: a random UUID. */
     public HeraldBuilder instanceId(String value) {
         Objects.requireNonNull(value, "instanceId");
@@ -263,12 +276,19 @@ public final class HeraldBuilder {
     /**
      * Builds the engine. Publishing works at once; call {@link Herald#start()} to deliver.
      *
-     * @throws IllegalStateException when settings clash (a lease shorter than twice the request timeout)
+     * @throws IllegalStateException when settings clash (a lease shorter than twice the request timeout;
+     *                               upload metadata that would not fit in an event with
+     *                               {@value #UPLOAD_PAYLOAD_MARGIN} bytes to spare)
      */
     public Herald build() {
         if (lease.compareTo(requestTimeout.multipliedBy(2)) < 0) {
             throw new IllegalStateException("lease (" + lease + ") must be at least twice requestTimeout ("
                     + requestTimeout + ")");
+        }
+        if (uploadSettings != null && uploadSettings.maxMetadataBytes() + UPLOAD_PAYLOAD_MARGIN > maxPayloadBytes) {
+            throw new IllegalStateException("uploads' maxMetadataBytes (" + uploadSettings.maxMetadataBytes()
+                    + ") plus " + UPLOAD_PAYLOAD_MARGIN + " bytes for the rest of an upload event must fit in "
+                    + "maxPayloadBytes (" + maxPayloadBytes + ")");
         }
         return new DefaultHerald(this);
     }

@@ -32,12 +32,25 @@ public final class ApiErrors {
     /** The HTTP status for an engine error code. */
     public static HttpStatus status(ErrorCode code) {
         return switch (code) {
-            case INVALID_URL, BLOCKED_URL, INVALID_EVENT_TYPE, INVALID_PAYLOAD, INVALID_SECRET, INVALID_ARGUMENT ->
-                    HttpStatus.BAD_REQUEST;
+            case INVALID_URL, BLOCKED_URL, INVALID_EVENT_TYPE, INVALID_PAYLOAD, INVALID_SECRET, INVALID_ARGUMENT,
+                    INVALID_UPLOAD, MISSING_WEBHOOK_TOKEN -> HttpStatus.BAD_REQUEST;
             case PAYLOAD_TOO_LARGE -> HttpStatus.REQUEST_ENTITY_TOO_LARGE;
-            case ENDPOINT_NOT_FOUND, EVENT_NOT_FOUND, DELIVERY_NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case ENDPOINT_NOT_FOUND, EVENT_NOT_FOUND, DELIVERY_NOT_FOUND, UPLOAD_NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case UPLOAD_EXPIRED -> HttpStatus.GONE;
             case NOT_REPLAYABLE -> HttpStatus.CONFLICT;
             case STORE_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+        };
+    }
+
+    /**
+     * The code clients see: the engine's, except that uploads answer with the names the upload API has
+     * always used, since its token is called the webhook token there.
+     */
+    public static String wireCode(ErrorCode code) {
+        return switch (code) {
+            case UPLOAD_NOT_FOUND -> "WEBHOOK_NOT_FOUND";
+            case UPLOAD_EXPIRED -> "WEBHOOK_EXPIRED";
+            default -> code.name();
         };
     }
 

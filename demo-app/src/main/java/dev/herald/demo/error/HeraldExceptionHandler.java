@@ -24,6 +24,6 @@ public class HeraldExceptionHandler implements ExceptionHandler<HeraldException,
                     e.getCause() != null ? e.getCause().toString() : e.getMessage());
         }
         // Engine messages are written to be shown: they never hold a secret or a URL's query.
-        return ApiErrors.response(ApiErrors.status(e.code()), e.code().name(), e.getMessage());
+        return ApiErrors.response(ApiErrors.status(e.code()), ApiErrors.wireCode(e.code()), e.getMessage());
     }
 }

@@ -20,13 +20,23 @@ import java.util.Map;
  * parameter, SQLState 23505 for a duplicate key) is the same SQL on both and lives in
  * {@link JdbcDeliveryStore}.
  *
- * <p>A delivery is claimable when {@code claimable_at <= now}: that column holds {@code next_attempt_at}
- * while SCHEDULED, {@code lease_until} while IN_FLIGHT, and null once final, so one index answers both
- * "due" and "lease ran out", and a claim is one range scan in due order.
+ * <p>A delivery is claimable when {@link #CLAIMABLE}: {@code claimable_at} holds {@code next_attempt_at}
+ * while SCHEDULED or IN_FLIGHT and null once final, so one index serves "due" and "lease ran out" in due
+ * order. A claim sets status and lease but leaves {@code claimable_at} alone: it changes no indexed
+ * column, so H2 rewrites only the row and PostgreSQL can update in place (HOT). Scans step over the
+ * live leases at the head of the index, which the engine's in-flight cap keeps few.
+ *
+ * <p>Range scans over a nullable indexed column name a lower bound ({@link #FROM_START}): H2 sorts
+ * NULLs first and would otherwise start the scan at the first NULL and walk past every final delivery.
  */
 abstract class Dialect {
-    static final String SET_IN_FLIGHT = "status = 'IN_FLIGHT', lease_owner = ?, lease_until = ?, claimable_at = ?, "
-            + "updated_at = ?";
+    static final String SET_IN_FLIGHT = "status = 'IN_FLIGHT', lease_owner = ?, lease_until = ?, updated_at = ?";
+
+    /** Claimable at the instant bound twice after it: due, and not under a live lease. */
+    static final String CLAIMABLE = "claimable_at <= ? AND (status = 'SCHEDULED' OR lease_until < ?)";
+
+    /** The lowest value a range scan starts at, past the NULLs. */
+    static final String FROM_START = String.valueOf(Long.MIN_VALUE);
 
     static Dialect of(JdbcDialect name) {
         return switch (name) {

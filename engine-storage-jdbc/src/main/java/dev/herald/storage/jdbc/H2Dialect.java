@@ -23,14 +23,20 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Updates go in id order, as every multi-row write of the store does, so two transactions never wait
  * on each other in a cycle.
+ *
+ * <p>{@link #claimDue} calls of one store take turns: concurrent callers would read the same candidates
+ * at the head of the index, and all but one would wait for the first to commit and then claim nothing.
+ * H2 is embedded, so the store's callers are all there is to coordinate; another store instance on the
+ * same database stays correct through the conditional update, only less efficient.
  */
 final class H2Dialect extends Dialect {
     private static final String CANDIDATES_BY_ID =
-            "SELECT id, claimable_at FROM herald_deliveries WHERE id = ANY(?) AND claimable_at <= ?";
+            "SELECT id, claimable_at FROM herald_deliveries WHERE id = ANY(?) AND " + CLAIMABLE;
     private static final String CANDIDATES_DUE =
-            "SELECT id, claimable_at FROM herald_deliveries WHERE claimable_at <= ? ORDER BY claimable_at LIMIT ?";
+            "SELECT id, claimable_at FROM herald_deliveries WHERE claimable_at >= " + FROM_START
+                    + " AND " + CLAIMABLE + " ORDER BY claimable_at LIMIT ?";
     private static final String CLAIM_ONE =
-            "UPDATE herald_deliveries SET " + SET_IN_FLIGHT + " WHERE id = ? AND claimable_at <= ?";
+            "UPDATE herald_deliveries SET " + SET_IN_FLIGHT + " WHERE id = ? AND " + CLAIMABLE;
 
     /**
      * H2 runs DDL outside transactions, so the schema lock is a lock in this JVM, one per database URL.
@@ -50,19 +56,32 @@ final class H2Dialect extends Dialect {
             try (PreparedStatement ps = c.prepareStatement(CANDIDATES_BY_ID)) {
                 ps.setArray(1, varchars(c, ids));
                 ps.setLong(2, now);
+                ps.setLong(3, now);
                 readCandidates(ps, candidates);
             }
             return take(c, candidates, lease, now);
         });
     }
 
+    private final ReentrantLock claimDueTurn = new ReentrantLock();
+
     @Override
     List<DeliveryTask> claimDue(Jdbc jdbc, Lease lease, long now, int limit) throws SQLException {
+        claimDueTurn.lock();
+        try {
+            return claimDueNow(jdbc, lease, now, limit);
+        } finally {
+            claimDueTurn.unlock();
+        }
+    }
+
+    private static List<DeliveryTask> claimDueNow(Jdbc jdbc, Lease lease, long now, int limit) throws SQLException {
         return jdbc.transaction(c -> {
             Map<String, Long> candidates = newDueMap(limit);
             try (PreparedStatement ps = c.prepareStatement(CANDIDATES_DUE)) {
                 ps.setLong(1, now);
-                ps.setInt(2, limit);
+                ps.setLong(2, now);
+                ps.setInt(3, limit);
                 readCandidates(ps, candidates);
             }
             return take(c, candidates, lease, now);
@@ -90,9 +109,9 @@ final class H2Dialect extends Dialect {
             for (String id : ids) {
                 ps.setString(1, lease.owner());
                 ps.setLong(2, until);
-                ps.setLong(3, until);
-                ps.setLong(4, now);
-                ps.setString(5, id);
+                ps.setLong(3, now);
+                ps.setString(4, id);
+                ps.setLong(5, now);
                 ps.setLong(6, now);
                 ps.addBatch();
             }

@@ -22,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,9 +49,9 @@ import javax.sql.DataSource;
  *   <li><b>Transactions.</b> Every write is one transaction: publish writes the event and all its
  *   deliveries or nothing; {@link #record} applies a whole batch of outcomes and their attempts in one
  *   commit (group commit), so a worker pays one commit per batch, not per delivery.</li>
- *   <li><b>Claims and leases.</b> A column {@code claimable_at} holds {@code next_attempt_at} while a
- *   delivery is SCHEDULED, {@code lease_until} while IN_FLIGHT and null once final, so "due" and "lease
- *   ran out" are one indexed range, {@code claimable_at <= now}, read in due order. PostgreSQL claims in
+ *   <li><b>Claims and leases.</b> A column {@code claimable_at} holds {@code next_attempt_at} until
+ *   a delivery is final (then null), and a claim reads it in due order, skipping rows under a live
+ *   lease; the claim itself changes only status and lease, no indexed column. PostgreSQL claims in
  *   one statement with {@code FOR UPDATE SKIP LOCKED}; H2 reads candidates and takes each with a
  *   conditional update. An outcome is applied only {@code WHERE status = 'IN_FLIGHT' AND lease_owner = ?},
  *   so a worker whose lease ran out and was claimed by another cannot overwrite the newer state.</li>
@@ -96,20 +97,44 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         return new Builder();
     }
 
+    /** How long H2 file mode may hold committed changes in memory before writing them: {@value} ms. */
+    public static final long DEFAULT_H2_WRITE_DELAY_MILLIS = 100;
+
     /**
      * A store on an H2 database in {@code directory} (file {@code herald.mv.db}, created if missing),
-     * behind its own connection pool, with the schema brought up to date. Closing the store closes the
-     * pool and the database. H2 writes committed data to the file at each commit
-     * ({@code WRITE_DELAY=0}), so a process crash loses nothing acknowledged; the operating system decides
-     * when it reaches the disk.
+     * behind its own connection pool, with the schema brought up to date and
+     * {@link #DEFAULT_H2_WRITE_DELAY_MILLIS the default write delay}. Closing the store closes the pool
+     * and the database.
      *
      * @throws NullPointerException when {@code directory} is null
      * @throws StoreException       when the database cannot be opened or migrated
+     * @see #h2File(Path, Duration)
      */
     public static JdbcDeliveryStore h2File(Path directory) {
+        return h2File(directory, Duration.ofMillis(DEFAULT_H2_WRITE_DELAY_MILLIS));
+    }
+
+    /**
+     * A store on an H2 database in {@code directory}, as {@link #h2File(Path)}, writing committed changes
+     * to the file at most {@code writeDelay} after the commit. H2 has no transaction log: what was
+     * committed within the last {@code writeDelay} is lost if the process dies (a clean close writes
+     * everything). {@link Duration#ZERO} writes at every commit, so nothing acknowledged is lost on a
+     * process crash, at several times the cost per publish (see {@code docs/benchmarks-store.md}); the
+     * operating system decides when either reaches the disk. For strict durability across machines,
+     * use PostgreSQL.
+     *
+     * @throws NullPointerException     when an argument is null
+     * @throws IllegalArgumentException when {@code writeDelay} is negative or over 60 seconds
+     * @throws StoreException           when the database cannot be opened or migrated
+     */
+    public static JdbcDeliveryStore h2File(Path directory, Duration writeDelay) {
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(writeDelay, "writeDelay");
+        if (writeDelay.isNegative() || writeDelay.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new IllegalArgumentException("writeDelay must be within [0, 60s], was " + writeDelay);
+        }
         String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("herald")
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+                + ";WRITE_DELAY=" + writeDelay.toMillis();
         return pooledH2(url, "herald-h2-file", null);
     }
 
@@ -248,7 +273,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     public Page<Endpoint> listEndpoints(String tenant, String before, int limit) {
         checkLimit(limit);
         String sql = "SELECT " + Rows.ENDPOINT_COLUMNS + " FROM herald_endpoints WHERE tenant = ? AND ad_hoc = FALSE"
-                + (before == null ? "" : " AND id < ?") + " ORDER BY id DESC LIMIT ?";
+                + (before == null ? "" : " AND id < ?") + " ORDER BY tenant, ad_hoc, id DESC LIMIT ?"; // see listDeliveries
         try {
             List<Endpoint> rows = jdbc.read(c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -441,8 +466,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     private static final String RECORD = "UPDATE herald_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, "
-            + "last_error = ?, updated_at = ?, claimable_at = ?, finished_at = ?, lease_owner = NULL, "
-            + "lease_until = NULL WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
+            + "last_error = ?, updated_at = ?, claimable_at = ?, dead_letter_tenant = CASE WHEN ? THEN tenant END, "
+            + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
 
     @Override
     public Set<String> record(List<Outcome> outcomes) {
@@ -469,7 +494,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                         ps.setString(4, o.lastError());
                         ps.setLong(5, at);
                         Rows.setMicros(ps, 6, done ? null : next);
-                        Rows.setMicros(ps, 7, done ? at : null);
+                        ps.setBoolean(7, o.status().isReplayable());
                         ps.setString(8, o.deliveryId());
                         ps.setString(9, o.leaseOwner());
                         ps.addBatch();
@@ -568,6 +593,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             sql.append(" AND event_id = ?");
             args.add(query.eventId());
         }
+        boolean deadLetters = query.status() != null && query.status().isReplayable();
+        if (deadLetters) {
+            sql.append(" AND dead_letter_tenant = ?");
+            args.add(query.tenant());
+        }
         if (query.status() != null) {
             sql.append(" AND status = ?");
             args.add(query.status().name());
@@ -576,7 +606,13 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             sql.append(" AND id < ?");
             args.add(query.before());
         }
-        sql.append(" ORDER BY id DESC LIMIT ?");
+        // Equal columns repeated in ORDER BY let H2 read the matching index in order and stop at the limit
+        // (it only matches an ORDER BY that starts with the index's columns); PostgreSQL needs no hint.
+        String order = query.eventId() != null ? "event_id, id DESC"
+                : query.endpointId() != null ? "endpoint_id, id DESC"
+                : deadLetters ? "dead_letter_tenant, id DESC"
+                : "tenant, id DESC";
+        sql.append(" ORDER BY ").append(order).append(" LIMIT ?");
         try {
             List<Delivery> rows = jdbc.read(c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -652,7 +688,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 }
                 int[] counts;
                 try (PreparedStatement ps = c.prepareStatement("UPDATE herald_deliveries SET status = 'SCHEDULED', "
-                        + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, finished_at = NULL "
+                        + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, dead_letter_tenant = NULL "
                         + "WHERE id = ? AND tenant = ? AND status IN " + REPLAYABLE
                         + (endpointId == null ? "" : " AND endpoint_id = ?"))) {
                     for (String id : candidates) {
@@ -708,8 +744,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             return jdbc.read(c -> {
                 // Walks the claim index from its start; only IN_FLIGHT rows are skipped on the way.
                 try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT claimable_at FROM herald_deliveries WHERE claimable_at "
-                             + "IS NOT NULL AND status = 'SCHEDULED' ORDER BY claimable_at LIMIT 1")) {
+                     ResultSet rs = st.executeQuery("SELECT claimable_at FROM herald_deliveries WHERE claimable_at >= "
+                             + Dialect.FROM_START + " AND status = 'SCHEDULED' ORDER BY claimable_at LIMIT 1")) {
                     return rs.next() ? Optional.of(Jdbc.instant(rs.getLong(1))) : Optional.<Instant>empty();
                 }
             });
@@ -728,8 +764,10 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         try {
             return jdbc.transaction(c -> {
                 Map<String, String> eventOf = new java.util.TreeMap<>();
+                // Final deliveries are the NULL entries of the claim index, in about the order they were
+                // written; reading them needs no index of its own, which every outcome would have to update.
                 try (PreparedStatement ps = c.prepareStatement("SELECT id, event_id FROM herald_deliveries "
-                        + "WHERE finished_at < ? ORDER BY finished_at LIMIT ?")) {
+                        + "WHERE claimable_at IS NULL AND updated_at < ? LIMIT ?")) {
                     ps.setLong(1, cutoff);
                     ps.setInt(2, limit);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -744,7 +782,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     int[] counts;
                     // Repeats the condition: a replay may have made one of them live again meanwhile.
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_deliveries "
-                            + "WHERE id = ? AND finished_at < ? AND status IN " + FINAL_STATES)) {
+                            + "WHERE id = ? AND claimable_at IS NULL AND updated_at < ? AND status IN " + FINAL_STATES)) {
                         for (String id : ids) {
                             ps.setString(1, id);
                             ps.setLong(2, cutoff);
@@ -862,7 +900,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         checkLimit(limit);
         long at = Jdbc.micros(now);
         return uploads("list due uploads",
-                "next_check_at <= ? AND status IN " + OPEN_UPLOAD + " ORDER BY next_check_at, id LIMIT ?", ps -> {
+                "next_check_at >= " + Dialect.FROM_START + " AND next_check_at <= ? AND status IN " + OPEN_UPLOAD + " ORDER BY next_check_at, id LIMIT ?", ps -> {
                     ps.setLong(1, at);
                     ps.setInt(2, limit);
                 });

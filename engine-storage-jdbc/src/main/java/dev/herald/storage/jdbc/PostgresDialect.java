@@ -29,9 +29,10 @@ final class PostgresDialect extends Dialect {
             + Rows.qualified("e", Rows.EVENT_COLUMNS) + ", c.due"
             + " FROM claimed c JOIN herald_events e ON e.id = c.event_id ORDER BY c.due, c.id";
     private static final String CLAIM_BY_ID = "WITH picked AS (SELECT id, claimable_at AS due FROM herald_deliveries"
-            + " WHERE id = ANY(?) AND claimable_at <= ? FOR UPDATE SKIP LOCKED)" + CLAIMED;
+            + " WHERE id = ANY(?) AND " + CLAIMABLE + " FOR UPDATE SKIP LOCKED)" + CLAIMED;
     private static final String CLAIM_DUE = "WITH picked AS (SELECT id, claimable_at AS due FROM herald_deliveries"
-            + " WHERE claimable_at <= ? ORDER BY claimable_at LIMIT ? FOR UPDATE SKIP LOCKED)" + CLAIMED;
+            + " WHERE claimable_at >= " + FROM_START + " AND " + CLAIMABLE + " ORDER BY claimable_at LIMIT ?"
+            + " FOR UPDATE SKIP LOCKED)" + CLAIMED;
 
     @Override
     JdbcDialect name() {
@@ -44,7 +45,8 @@ final class PostgresDialect extends Dialect {
             try (PreparedStatement ps = c.prepareStatement(CLAIM_BY_ID)) {
                 ps.setArray(1, varchars(c, ids));
                 ps.setLong(2, now);
-                bindLease(ps, 3, lease, now);
+                ps.setLong(3, now);
+                bindLease(ps, 4, lease, now);
                 return read(ps, ids.size());
             }
         });
@@ -55,19 +57,18 @@ final class PostgresDialect extends Dialect {
         return jdbc.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(CLAIM_DUE)) {
                 ps.setLong(1, now);
-                ps.setInt(2, limit);
-                bindLease(ps, 3, lease, now);
+                ps.setLong(2, now);
+                ps.setInt(3, limit);
+                bindLease(ps, 4, lease, now);
                 return read(ps, limit);
             }
         });
     }
 
     private static void bindLease(PreparedStatement ps, int first, Lease lease, long now) throws SQLException {
-        long until = Jdbc.micros(lease.until());
         ps.setString(first, lease.owner());
-        ps.setLong(first + 1, until);
-        ps.setLong(first + 2, until);
-        ps.setLong(first + 3, now);
+        ps.setLong(first + 1, Jdbc.micros(lease.until()));
+        ps.setLong(first + 2, now);
     }
 
     private static List<DeliveryTask> read(PreparedStatement ps, int expected) throws SQLException {

@@ -114,15 +114,14 @@ final class Rows {
         ps.setLong(8, next);
         ps.setString(9, Limits.check("last error", d.lastError(), Limits.ERROR));
         ps.setLong(10, Jdbc.micros(d.createdAt()));
-        long updated = Jdbc.micros(d.updatedAt());
-        ps.setLong(11, updated);
+        ps.setLong(11, Jdbc.micros(d.updatedAt()));
         // A delivery stored IN_FLIGHT has no lease, so it is claimable at its due time like a SCHEDULED one.
         setMicros(ps, 12, d.status().isFinal() ? null : next);
-        setMicros(ps, 13, d.status().isFinal() ? updated : null);
+        ps.setString(13, d.status().isReplayable() ? d.tenant() : null);
     }
 
     static final String DELIVERY_INSERT = "INSERT INTO herald_deliveries (" + DELIVERY_COLUMNS
-            + ", claimable_at, finished_at) VALUES (" + placeholders(DELIVERY_COLUMNS) + ", ?, ?)";
+            + ", claimable_at, dead_letter_tenant) VALUES (" + placeholders(DELIVERY_COLUMNS) + ", ?, ?)";
 
     // ---- attempts ----
 

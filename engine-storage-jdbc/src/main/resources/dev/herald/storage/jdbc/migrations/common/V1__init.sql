@@ -2,6 +2,7 @@
 -- One script serves H2 and PostgreSQL: only types and statements both accept are used.
 -- Every statement is idempotent (IF NOT EXISTS), because H2 commits each DDL statement on its own.
 -- Instants are BIGINT microseconds since the epoch, UTC: see JdbcDeliveryStore.
+-- Listing indexes end in "id DESC": H2 reads an index in one direction only, and lists are newest first.
 -- Lengths match dev.herald.storage.jdbc.Limits, which refuses longer values before writing.
 
 CREATE TABLE IF NOT EXISTS herald_endpoints (
@@ -20,7 +21,7 @@ CREATE TABLE IF NOT EXISTS herald_endpoints (
     updated_at    BIGINT         NOT NULL
 );
 -- Listing (newest first) and fan-out of one tenant.
-CREATE INDEX IF NOT EXISTS herald_endpoints_tenant ON herald_endpoints (tenant, ad_hoc, id);
+CREATE INDEX IF NOT EXISTS herald_endpoints_tenant ON herald_endpoints (tenant, ad_hoc, id DESC);
 
 CREATE TABLE IF NOT EXISTS herald_events (
     id              VARCHAR(64)      NOT NULL PRIMARY KEY,
@@ -50,25 +51,29 @@ CREATE TABLE IF NOT EXISTS herald_deliveries (
     last_error      VARCHAR(2048),
     created_at      BIGINT        NOT NULL,
     updated_at      BIGINT        NOT NULL,
-    -- next_attempt_at while SCHEDULED, lease_until while IN_FLIGHT, NULL once final
+    -- next_attempt_at until final, then NULL; a claim leaves it alone (see Dialect)
     claimable_at    BIGINT,
     lease_owner     VARCHAR(256),
     lease_until     BIGINT,
-    -- when it became final, NULL while not final
-    finished_at     BIGINT
+    -- the tenant while FAILED or DEAD, else NULL: a partial index on dead letters that both databases
+    -- can build, and that claims and successful outcomes never touch
+    dead_letter_tenant VARCHAR(128)
 );
--- Claims: due SCHEDULED deliveries and expired leases alike, in due order.
+-- Every index costs on the hot path (H2 copies each touched index page, twice counting the commit), so
+-- there are few, and the only one that claims and outcomes change is on a number: a claim moves the claim
+-- index not at all, an outcome one entry; the other indexes only change when a row is inserted.
+--
+-- Claims: due SCHEDULED deliveries and expired leases alike, in due order. Its NULL entries are the
+-- final deliveries, which retention reads.
 CREATE INDEX IF NOT EXISTS herald_deliveries_claimable ON herald_deliveries (claimable_at);
--- A tenant's deliveries, newest first.
-CREATE INDEX IF NOT EXISTS herald_deliveries_tenant ON herald_deliveries (tenant, id);
--- Dead letters and other states of a tenant, newest first.
-CREATE INDEX IF NOT EXISTS herald_deliveries_tenant_status ON herald_deliveries (tenant, status, id);
+-- A tenant's deliveries, newest first; filters on the frequent states scan it.
+CREATE INDEX IF NOT EXISTS herald_deliveries_tenant ON herald_deliveries (tenant, id DESC);
+-- Dead letters (FAILED, DEAD) of a tenant, newest first.
+CREATE INDEX IF NOT EXISTS herald_deliveries_dead_letters ON herald_deliveries (dead_letter_tenant, id DESC);
 -- The delivery log of an endpoint, and replay of an endpoint.
-CREATE INDEX IF NOT EXISTS herald_deliveries_endpoint ON herald_deliveries (endpoint_id, id);
+CREATE INDEX IF NOT EXISTS herald_deliveries_endpoint ON herald_deliveries (endpoint_id, id DESC);
 -- Deliveries of an event, and the check that an event has none left.
-CREATE INDEX IF NOT EXISTS herald_deliveries_event ON herald_deliveries (event_id, id);
--- Retention: final deliveries by age.
-CREATE INDEX IF NOT EXISTS herald_deliveries_finished ON herald_deliveries (finished_at);
+CREATE INDEX IF NOT EXISTS herald_deliveries_event ON herald_deliveries (event_id, id DESC);
 
 CREATE TABLE IF NOT EXISTS herald_attempts (
     id              VARCHAR(64)   NOT NULL PRIMARY KEY,
