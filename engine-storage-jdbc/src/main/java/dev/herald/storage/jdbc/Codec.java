@@ -75,7 +75,7 @@ final class Codec {
 
     static Map<String, String> headers(String text) {
         Map<String, String> out = new LinkedHashMap<>();
-        read(text, "endpoint headers").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        read(text, "endpoint headers").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
     }
 

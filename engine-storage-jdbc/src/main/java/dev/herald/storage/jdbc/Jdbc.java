@@ -36,6 +36,31 @@ final class Jdbc {
     }
 
     /**
+     * Runs one self-contained write statement: as is on an auto-commit connection (the statement is its
+     * own transaction, and two round trips are saved), or followed by a commit when the pool hands out
+     * connections with auto-commit off, which would otherwise roll the write back on return.
+     */
+    <T> T statement(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (c.getAutoCommit()) {
+                return work.run(c);
+            }
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
      * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
      * Work that decides to store nothing calls {@code rollback()} itself and returns.
      */

@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * PostgreSQL: a claim is one statement. It picks claimable rows in due order with
  * {@code FOR UPDATE SKIP LOCKED}, so instances claiming at once each get different rows without waiting
- * on one another, sets them IN_FLIGHT and returns them joined with their events. It runs in auto-commit:
- * one statement is its own transaction, and saves two round trips.
+ * on one another, sets them IN_FLIGHT and returns them joined with their events. One statement is its
+ * own transaction, so it needs no explicit one (see {@link Jdbc#statement}).
  *
  * <p>Migrations take a transaction-scoped advisory lock, released at commit or rollback, so instances
  * starting together apply each script once while the others wait.
@@ -41,7 +41,7 @@ final class PostgresDialect extends Dialect {
 
     @Override
     List<DeliveryTask> claim(Jdbc jdbc, Collection<String> ids, Lease lease, long now) throws SQLException {
-        return jdbc.read(c -> {
+        return jdbc.statement(c -> {
             try (PreparedStatement ps = c.prepareStatement(CLAIM_BY_ID)) {
                 ps.setArray(1, varchars(c, ids));
                 ps.setLong(2, now);
@@ -54,7 +54,7 @@ final class PostgresDialect extends Dialect {
 
     @Override
     List<DeliveryTask> claimDue(Jdbc jdbc, Lease lease, long now, int limit) throws SQLException {
-        return jdbc.read(c -> {
+        return jdbc.statement(c -> {
             try (PreparedStatement ps = c.prepareStatement(CLAIM_DUE)) {
                 ps.setLong(1, now);
                 ps.setLong(2, now);

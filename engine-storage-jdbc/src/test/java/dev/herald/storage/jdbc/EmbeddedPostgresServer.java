@@ -53,7 +53,13 @@ final class EmbeddedPostgresServer {
 
     /** A pool on {@code database}, as a host would configure one. */
     static HikariDataSource pool(String database, int size) {
+        return pool(database, size, true);
+    }
+
+    /** A pool on {@code database} handing out connections with the given auto-commit mode. */
+    static HikariDataSource pool(String database, int size, boolean autoCommit) {
         HikariConfig config = new HikariConfig();
+        config.setAutoCommit(autoCommit);
         config.setJdbcUrl(server().getJdbcUrl("postgres", database));
         config.setMaximumPoolSize(size);
         config.setPoolName("test-" + database);

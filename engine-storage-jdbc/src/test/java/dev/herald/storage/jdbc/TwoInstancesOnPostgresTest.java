@@ -43,6 +43,7 @@ class TwoInstancesOnPostgresTest {
     private static final Ids ATTEMPT_IDS = new Ids(Clock.systemUTC(), new Random());
 
     private final StoreFixtures fx = new StoreFixtures();
+    private String database;
     private HikariDataSource poolA;
     private HikariDataSource poolB;
     private JdbcDeliveryStore a;
@@ -50,9 +51,9 @@ class TwoInstancesOnPostgresTest {
 
     @BeforeEach
     void start() {
-        String db = EmbeddedPostgresServer.newDatabase("two_instances");
-        poolA = EmbeddedPostgresServer.pool(db, THREADS_PER_INSTANCE);
-        poolB = EmbeddedPostgresServer.pool(db, THREADS_PER_INSTANCE);
+        database = EmbeddedPostgresServer.newDatabase("two_instances");
+        poolA = EmbeddedPostgresServer.pool(database, THREADS_PER_INSTANCE);
+        poolB = EmbeddedPostgresServer.pool(database, THREADS_PER_INSTANCE);
         a = JdbcDeliveryStore.builder().dataSource(poolA).build();
         b = JdbcDeliveryStore.builder().dataSource(poolB).build();
         assertThat(a.dialect()).isEqualTo(JdbcDialect.POSTGRESQL);
@@ -130,6 +131,22 @@ class TwoInstancesOnPostgresTest {
                 .containsEntry(DeliveryStatus.IN_FLIGHT, 0L);
         for (DeliveryTask t : orphaned.subList(0, 20)) {
             assertThat(b.attempts(t.delivery().tenant(), t.delivery().id())).hasSize(1);
+        }
+    }
+
+    @Test
+    void claimsStickWhenTheHostsPoolHandsOutConnectionsWithoutAutoCommit() {
+        HikariDataSource manual = EmbeddedPostgresServer.pool(database, 2, false);
+        try (JdbcDeliveryStore store = JdbcDeliveryStore.builder().dataSource(manual).build()) {
+            List<DeliveryTask> claimed = store.claimDue(new Lease("manual", T0.plusSeconds(60)), T0.plusSeconds(1), 10);
+            assertThat(claimed).hasSize(10);
+            assertThat(b.countByStatus()).containsEntry(DeliveryStatus.IN_FLIGHT, 10L);
+            assertThat(store.record(List.of(success(claimed.get(0), "manual", T0.plusSeconds(2)))))
+                    .containsExactly(claimed.get(0).delivery().id());
+            assertThat(b.findDelivery(claimed.get(0).delivery().tenant(), claimed.get(0).delivery().id()).orElseThrow()
+                    .status()).isEqualTo(DeliveryStatus.SUCCEEDED);
+        } finally {
+            manual.close();
         }
     }
 
