@@ -97,8 +97,13 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         return new Builder();
     }
 
-    /** How long H2 file mode may hold committed changes in memory before writing them: {@value} ms. */
-    public static final long DEFAULT_H2_WRITE_DELAY_MILLIS = 100;
+    /**
+     * How long H2 file mode may hold committed changes in memory before writing them: {@value} ms, so a
+     * publish is on disk when it returns ("durable before acknowledged"). A host that accepts losing the
+     * last moments of work on a crash may pass a delay to {@link #h2File(Path, Duration)} for several
+     * times the write throughput.
+     */
+    public static final long DEFAULT_H2_WRITE_DELAY_MILLIS = 0;
 
     /**
      * A store on an H2 database in {@code directory} (file {@code herald.mv.db}, created if missing),
