@@ -124,7 +124,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
      * to the file at most {@code writeDelay} after the commit. H2 has no transaction log: what was
      * committed within the last {@code writeDelay} is lost if the process dies (a clean close writes
      * everything). {@link Duration#ZERO} writes at every commit, so nothing acknowledged is lost on a
-     * process crash, at several times the cost per publish (see {@code docs/benchmarks-store.md}); the
+     * process crash, at several times the cost per publish (see {@code docs/benchmarks.md}); the
      * operating system decides when either reaches the disk. For strict durability across machines,
      * use PostgreSQL.
      *
