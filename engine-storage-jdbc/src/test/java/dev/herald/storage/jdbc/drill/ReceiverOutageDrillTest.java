@@ -32,7 +32,10 @@ class ReceiverOutageDrillTest {
     private static final String TENANT = "drill";
     private static final int EVENTS = 200;
     private static final List<Duration> SCHEDULE = List.of(Duration.ofMillis(200), Duration.ofMillis(400),
-            Duration.ofMillis(800), Duration.ofMillis(1600), Duration.ofMillis(3200), Duration.ofMillis(6400));
+            Duration.ofMillis(800), Duration.ofMillis(1600), Duration.ofMillis(3200), Duration.ofMillis(6400),
+            // Enough tail to outlast the longest outage the drill waits for (60 s), so none may end DEAD.
+            Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
+            Duration.ofSeconds(10), Duration.ofSeconds(10));
     private static final double JITTER = 0.2;
     /** Room for the sweep interval, the recorder's batching and a loaded two-core machine. */
     private static final Duration SLACK = Duration.ofSeconds(5);
@@ -63,7 +66,7 @@ class ReceiverOutageDrillTest {
                 receiver.answer(200);
                 log.info("receiver back after {} refused requests", receiver.refused());
 
-                await("all delivered").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                await("all delivered").atMost(Duration.ofSeconds(120)).untilAsserted(() ->
                         assertThat(store.countByStatus()).containsEntry(DeliveryStatus.SUCCEEDED, (long) EVENTS));
 
                 Map<DeliveryStatus, Long> counts = store.countByStatus();
