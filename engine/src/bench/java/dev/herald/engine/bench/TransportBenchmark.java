@@ -69,6 +69,7 @@ public final class TransportBenchmark {
         CLIENTS.put("jetty", "Jetty HttpClient 12");
         CLIENTS.put("reactor", "Reactor Netty HttpClient");
         CLIENTS.put("vertx", "Vert.x WebClient");
+        CLIENTS.put("none", "no client: building and signing only (the load generator's share)");
     }
 
     private TransportBenchmark() {
@@ -231,6 +232,9 @@ public final class TransportBenchmark {
                 long wall = System.nanoTime() - start;
                 long receiverCpu = cpu(threads, receiverThreads) - receiverBefore;
                 long cpu = os.getProcessCpuTime() - cpuBefore - receiverCpu;
+                if (Boolean.getBoolean("bench.threads")) {
+                    printThreads(threads, wall);
+                }
                 long[] latencies = measured.latencies;
                 Arrays.sort(latencies);
                 System.out.printf(Locale.ROOT, "RESULT %s %.1f %.2f %.3f %.3f %.3f %d%n", name, n / (wall / 1e9),
@@ -289,6 +293,16 @@ public final class TransportBenchmark {
         return ids;
     }
 
+    /** Every thread's share of a core since it started, relative to the measured window; for diagnosis. */
+    private static void printThreads(ThreadMXBean threads, long wall) {
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+            if (cpu > wall / 100) {
+                System.out.printf(Locale.ROOT, "thread %-50s %8.0f ms CPU%n", info.getThreadName(), cpu / 1e6);
+            }
+        }
+    }
+
     private static long cpu(ThreadMXBean threads, List<Long> ids) {
         long total = 0;
         for (long id : ids) {
@@ -318,6 +332,8 @@ public final class TransportBenchmark {
     }
 
     static Client nettyTransport(int inFlight) {
-        return herald(NettyTransport.builder().urlPolicy(UrlPolicy.permissive()).maxConnectionsPerHost(inFlight).build());
+        return herald(NettyTransport.builder().urlPolicy(UrlPolicy.permissive()).maxConnectionsPerHost(inFlight)
+                .eventLoopThreads(Integer.getInteger("bench.nettyThreads", NettyTransport.DEFAULT_EVENT_LOOP_THREADS))
+                .build());
     }
 }

@@ -4,7 +4,7 @@ import dev.herald.engine.spi.TransportRequest;
 import dev.herald.engine.spi.TransportResult;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,7 +28,7 @@ final class NettyCall {
     private volatile int done;
     private volatile Future<?> deadline;
     private volatile Channel channel;
-    private FullHttpRequest http;
+    private ByteBuf wire;
     private boolean retried;
 
     NettyCall(NettyTransport transport, TransportRequest request) {
@@ -40,12 +40,13 @@ final class NettyCall {
         return request;
     }
 
-    FullHttpRequest http() {
-        return http;
+    /** The request's bytes, head and body; write a duplicate, so it stays readable for a retry. */
+    ByteBuf wire() {
+        return wire;
     }
 
-    void http(FullHttpRequest http) {
-        this.http = http;
+    void wire(ByteBuf encoded) {
+        this.wire = encoded;
     }
 
     /** A read-only view: callers cannot complete or cancel the call. */

@@ -9,7 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The keep-alive connections to one destination (scheme, host, port), pinned to one event loop.
  *
- * <p>Everything but {@link #submit} and {@link #lastChecked} runs on that loop, so the idle stack, the
+ * <p>Everything but {@link #submit} and {@link #isRetired} runs on that loop, so the idle stack, the
  * waiting queue and the connection count need no locks. Idle connections are reused last-in first-out,
  * which keeps the warmest ones busy and lets the rest reach the idle timeout. A connection being opened
  * belongs to the request that asked for it: if that request gives up first, the connection joins the
@@ -83,10 +83,8 @@ final class NettyPool {
     private final ScheduledFuture<?> sweeper;
     private int open;
     private long lastUsed = System.nanoTime();
-    private boolean retired;
-
-    /** The URL object last checked against the policy for this pool; written racily, read as a hint. */
-    volatile URI lastChecked;
+    /** Written on the loop; read elsewhere only as a hint, since {@link #acquire} routes again anyway. */
+    private volatile boolean retired;
 
     NettyPool(NettyTransport transport, Target target, EventLoop loop) {
         this.transport = transport;
@@ -104,7 +102,8 @@ final class NettyPool {
                         if (target.https()) {
                             channel.pipeline().addLast(transport.newSslHandler(channel.alloc(), target));
                         }
-                        channel.pipeline().addLast(new HttpClientCodec(), new NettyExchange(NettyPool.this));
+                        // Requests go out as ready-made bytes (NettyRequestEncoder): no encoder here.
+                        channel.pipeline().addLast(new HttpResponseDecoder(), new NettyExchange(NettyPool.this));
                     }
                 });
         long period = Math.max(MIN_SWEEP_NANOS, transport.idleTimeoutNanos() / 2);
@@ -117,6 +116,10 @@ final class NettyPool {
 
     EventLoop loop() {
         return loop;
+    }
+
+    boolean isRetired() {
+        return retired;
     }
 
     /** Hands a call to this pool's loop. Any thread. */
@@ -295,8 +298,8 @@ final class NettyPool {
     private void dispatch(Channel channel, NettyCall call, boolean reused) {
         exchangeOf(channel).begin(call, reused);
         call.attach(channel);
-        // The body is wrapped, never copied; a duplicate keeps it sendable again for a retry.
-        channel.writeAndFlush(call.http().retainedDuplicate())
+        // A duplicate: writing releases what it writes, and the bytes must stay sendable for a retry.
+        channel.writeAndFlush(call.wire().retainedDuplicate())
                 .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
     }
 
@@ -328,9 +331,9 @@ final class NettyPool {
 
     private void retire() {
         if (!retired) {
+            transport.forget(this);
             retired = true;
             sweeper.cancel(false);
-            transport.forget(this);
         }
     }
 }

@@ -8,21 +8,11 @@ import dev.herald.engine.spi.Transport;
 import dev.herald.engine.spi.TransportRequest;
 import dev.herald.engine.spi.TransportResult;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -31,8 +21,6 @@ import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -114,15 +102,11 @@ public final class NettyTransport implements Transport {
     /** Most threads resolving host names at once; lookups only happen for new connections. */
     private static final int DNS_THREADS = 4;
 
+    /** Most URLs whose policy check and pool are remembered; past it, all are forgotten at once. */
+    private static final int MAX_ROUTES = 10_000;
+
     private static final int MAX_EVENT_LOOP_THREADS = 256;
     private static final int MAX_CONNECTIONS_LIMIT = 10_000;
-
-    /** Headers the transport owns: they decide framing, the target or the connection's life. */
-    private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "connection", "content-length",
-            "transfer-encoding", "expect", "upgrade", "te", "trailer", "keep-alive", "proxy-connection");
-
-    /** Validates header names and values (no line breaks, no control characters) as they are added. */
-    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory();
 
     private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -137,6 +121,7 @@ public final class NettyTransport implements Transport {
     private final boolean ownsGroup;
     private final ThreadPoolExecutor dns;
     private final ConcurrentHashMap<String, NettyPool> pools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<URI, Route> routes = new ConcurrentHashMap<>();
     private final Set<NettyCall> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -200,9 +185,10 @@ public final class NettyTransport implements Transport {
             return call.stage();
         }
         try {
-            NettyPool pool = poolFor(request.url());
-            call.http(encode(request, pool.target()));
-            pool.submit(call);
+            Route route = routeFor(request.url());
+            call.wire(NettyRequestEncoder.encode(route.target(), route.pool().target().authority(),
+                    request.headers(), request.body(), userAgent));
+            route.pool().submit(call);
         } catch (RejectedExecutionException e) {
             call.finish(Failures.closed(call.elapsed()));
         } catch (RuntimeException e) {
@@ -238,6 +224,7 @@ public final class NettyTransport implements Transport {
             }
         }
         pools.clear();
+        routes.clear();
         dns.shutdownNow();
         if (ownsGroup) {
             Future<?> terminated = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
@@ -290,8 +277,7 @@ public final class NettyTransport implements Transport {
     /** Routes a call again, when the pool it was sent to retired in the meantime. Runs on an event loop. */
     void resubmit(NettyCall call) {
         try {
-            pools.computeIfAbsent(NettyPool.Target.of(call.request().url()).key(), key -> newPool(call.request().url()))
-                    .submit(call);
+            routeFor(call.request().url()).pool().submit(call);
         } catch (RuntimeException e) {
             call.fail(e);
         }
@@ -331,54 +317,33 @@ public final class NettyTransport implements Transport {
 
     // ---- internals -------------------------------------------------------------------------------
 
-    private NettyPool poolFor(URI url) {
+    /**
+     * The pool and request target for a URL. The URL policy's syntax check parses the URL again, so its
+     * verdict is kept per URL, with the pool it leads to: the engine passes an endpoint's same URI on
+     * every attempt, and a cache hit costs a hash lookup with an identity comparison.
+     */
+    private Route routeFor(URI url) {
+        Route route = routes.get(url);
+        if (route != null && !route.pool().isRetired()) {
+            return route;
+        }
+        policy.check(url.toString());
         NettyPool.Target target = NettyPool.Target.of(url);
-        NettyPool pool = target == null ? null : pools.get(target.key());
-        // The syntax check parses the URL again, so it is skipped for the URL object this pool last
-        // checked: the engine passes an endpoint's same URI instance on every attempt.
-        if (pool == null || pool.lastChecked != url) {
-            policy.check(url.toString());
-            if (target == null) {
-                throw new HeraldException(ErrorCode.INVALID_URL, "URL has no host");
-            }
-            if (pool == null) {
-                pool = pools.computeIfAbsent(target.key(), key -> newPool(url));
-            }
-            pool.lastChecked = url;
+        if (target == null) {
+            throw new HeraldException(ErrorCode.INVALID_URL, "URL has no host");
         }
-        return pool;
+        NettyPool pool = pools.computeIfAbsent(target.key(), key -> new NettyPool(this, target, group.next()));
+        route = new Route(pool, target.pathAndQuery(url));
+        if (routes.size() >= MAX_ROUTES) {
+            // Bounded by forgetting everything: the next attempt to each URL checks it once more.
+            routes.clear();
+        }
+        routes.put(url, route);
+        return route;
     }
 
-    private NettyPool newPool(URI url) {
-        return new NettyPool(this, NettyPool.Target.of(url), group.next());
-    }
-
-    private FullHttpRequest encode(TransportRequest request, NettyPool.Target target) {
-        HttpHeaders headers = HEADERS.newHeaders();
-        headers.set(HttpHeaderNames.HOST, target.authority());
-        boolean ownUserAgent = false;
-        for (Map.Entry<String, String> header : request.headers().entrySet()) {
-            String name = header.getKey();
-            // No copy when the name is lower case already, as signature headers are.
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.equals("content-type")) {
-                continue;
-            }
-            if (RESTRICTED_HEADERS.contains(lower)) {
-                // The message names no header: its value could be anything the tenant typed.
-                throw new IllegalArgumentException("restricted header");
-            }
-            ownUserAgent |= lower.equals("user-agent");
-            headers.add(name, header.getValue());
-        }
-        headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        if (!ownUserAgent) {
-            headers.set(HttpHeaderNames.USER_AGENT, userAgent);
-        }
-        byte[] body = request.body();
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target.pathAndQuery(request.url()),
-                Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
+    /** Where requests to one URL go: its pool, and the request target to write. */
+    private record Route(NettyPool pool, String target) {
     }
 
     private boolean inOwnEventLoop() {
