@@ -45,7 +45,9 @@ import java.util.stream.Collectors;
  *
  * Arguments: requests per measured run (default 30,000), requests in flight (default 128). System
  * properties: {@code bench.rounds} (default 3), {@code bench.clients} (comma-separated names, default all),
- * {@code bench.warmup} (requests before measuring, default 15,000).
+ * {@code bench.warmup} (requests before measuring, default 50,000: Netty-based clients need that many to
+ * reach their steady state), {@code bench.nettyThreads} (NettyTransport's event loops, default 1),
+ * {@code bench.threads=true} (print each thread's CPU time, for diagnosis).
  *
  * <p>Each client runs in a JVM of its own (same JDK, same class path, fixed heap), so that no client's
  * JIT profile or garbage weighs on another; rounds interleave the clients, and the report gives each
@@ -83,7 +85,7 @@ public final class TransportBenchmark {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
         int inFlight = args.length > 1 ? Integer.parseInt(args[1]) : 128;
         int rounds = Integer.getInteger("bench.rounds", 3);
-        int warmup = Integer.getInteger("bench.warmup", 15_000);
+        int warmup = Integer.getInteger("bench.warmup", 50_000);
         List<String> clients = List.of(System.getProperty("bench.clients", String.join(",", CLIENTS.keySet()))
                 .split(","));
         System.out.printf(Locale.ROOT, "JDK %s (%s), %d cores, %d requests per run, %d in flight, %d warm-up, %d rounds%n",
@@ -117,7 +119,7 @@ public final class TransportBenchmark {
     private static Run fork(String client, int n, int inFlight, int warmup) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g", "-cp", classPath(),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dbench.nettyThreads=" + Integer.getInteger("bench.nettyThreads", NettyTransport.DEFAULT_EVENT_LOOP_THREADS),
                 TransportBenchmark.class.getName(), "--child", client, Integer.toString(n), Integer.toString(inFlight),
                 Integer.toString(warmup)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
