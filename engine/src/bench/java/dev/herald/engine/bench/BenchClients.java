@@ -1,6 +1,7 @@
 package dev.herald.engine.bench;
 
 import dev.herald.engine.bench.TransportBenchmark.Client;
+import dev.herald.engine.http.NettyTransport;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.vertx.core.Vertx;
@@ -37,7 +38,9 @@ final class BenchClients {
 
     static Client create(String name, int inFlight) throws Exception {
         return switch (name) {
-            case "netty" -> TransportBenchmark.nettyTransport(inFlight);
+            case "netty" -> TransportBenchmark.nettyTransport(inFlight, NettyTransport.DEFAULT_EVENT_LOOP_THREADS);
+            case "netty-1" -> TransportBenchmark.nettyTransport(inFlight, 1);
+            case "netty-4" -> TransportBenchmark.nettyTransport(inFlight, 4);
             case "jdk" -> TransportBenchmark.jdkTransport();
             case "jdk-raw" -> jdkRaw();
             case "apache" -> apache(inFlight);

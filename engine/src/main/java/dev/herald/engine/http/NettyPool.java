@@ -23,7 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The keep-alive connections to one destination (scheme, host, port), pinned to one event loop.
+ * The keep-alive connections to one destination (scheme, host, port) on one event loop.
  *
  * <p>Everything but {@link #submit} and {@link #isRetired} runs on that loop, so the idle stack, the
  * waiting queue and the connection count need no locks. Idle connections are reused last-in first-out,
@@ -75,7 +75,9 @@ final class NettyPool {
     }
 
     private final NettyTransport transport;
+    private final String key;
     private final Target target;
+    private final int maxConnections;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
@@ -86,9 +88,11 @@ final class NettyPool {
     /** Written on the loop; read elsewhere only as a hint, since {@link #acquire} routes again anyway. */
     private volatile boolean retired;
 
-    NettyPool(NettyTransport transport, Target target, EventLoop loop) {
+    NettyPool(NettyTransport transport, String key, Target target, EventLoop loop, int maxConnections) {
         this.transport = transport;
+        this.key = key;
         this.target = target;
+        this.maxConnections = maxConnections;
         this.loop = loop;
         this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 // Addresses come resolved and checked; Netty must never look a name up itself.
@@ -108,6 +112,11 @@ final class NettyPool {
                 });
         long period = Math.max(MIN_SWEEP_NANOS, transport.idleTimeoutNanos() / 2);
         this.sweeper = loop.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    /** This pool's name among the transport's pools: the target's key and the loop's index. */
+    String key() {
+        return key;
     }
 
     Target target() {
@@ -149,7 +158,7 @@ final class NettyPool {
                 return;
             }
         }
-        if (open < transport.maxConnectionsPerHost()) {
+        if (open < maxConnections) {
             open++;
             connect(call);
         } else {
@@ -284,7 +293,7 @@ final class NettyPool {
 
     /** Room for another connection: open one for the oldest call still waiting. */
     private void serveWaiting() {
-        while (open < transport.maxConnectionsPerHost() && !waiting.isEmpty() && !retired) {
+        while (open < maxConnections && !waiting.isEmpty() && !retired) {
             NettyCall next = waiting.pollFirst();
             if (!next.isDone()) {
                 open++;

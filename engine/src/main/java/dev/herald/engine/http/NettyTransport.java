@@ -9,6 +9,7 @@ import dev.herald.engine.spi.TransportRequest;
 import dev.herald.engine.spi.TransportResult;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -16,10 +17,12 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -28,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,11 +46,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Transport} on Netty: HTTP/1.1 with keep-alive connection pools, the engine's fast path.
  *
- * <p><strong>Design.</strong> Each destination (scheme, host, port) gets one pool, pinned to one event
- * loop; every change to a pool (idle connections, waiting requests, the connection count) happens on that
+ * <p><strong>Design.</strong> Each destination (scheme, host, port) gets one pool per event loop, pinned to
+ * that loop, with an equal share of {@link Builder#maxConnectionsPerHost}; requests are spread over them at
+ * random. Every change to a pool (idle connections, waiting requests, the connection count) happens on that
  * loop, so pools take no locks. {@link #send} does the caller's share of the work on the caller's thread
- * (the URL syntax check, building the request with its body wrapped, not copied) and hands the request to
- * the pool's loop with one task. The loop reuses an idle connection, or opens one while the pool holds
+ * (the URL policy's syntax check, once per URL; writing head and body into one byte array) and hands the
+ * request to the pool's loop with one task, which leaves the loop only socket work and reading answers. The loop reuses an idle connection, or opens one while the pool holds
  * fewer than {@link Builder#maxConnectionsPerHost}, or queues the request until a connection frees up.
  * Responses are read as they stream in: the first {@value Attempt#MAX_BODY_BYTES} bytes are kept, the
  * rest counted and dropped; past {@value #DRAIN_LIMIT} bytes the connection is closed instead of drained.
@@ -87,8 +92,12 @@ public final class NettyTransport implements Transport {
     /** Default time allowed to open a connection, and separately for the TLS handshake: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Default number of event-loop threads the transport creates: 1, enough for thousands of requests a second. */
-    public static final int DEFAULT_EVENT_LOOP_THREADS = 1;
+    /**
+     * Default number of event-loop threads the transport creates: 2. Requests to one destination are
+     * spread over the loops, so one loop would cap a busy endpoint at what one thread can do; two use
+     * both cores of a small machine and cost nothing while idle.
+     */
+    public static final int DEFAULT_EVENT_LOOP_THREADS = 2;
 
     /** Default most connections open to one scheme, host and port at once: 64. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 64;
@@ -120,6 +129,7 @@ public final class NettyTransport implements Transport {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final ThreadPoolExecutor dns;
+    private final List<EventLoop> loops = new ArrayList<>();
     private final ConcurrentHashMap<String, NettyPool> pools = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<URI, Route> routes = new ConcurrentHashMap<>();
     private final Set<NettyCall> inFlight = ConcurrentHashMap.newKeySet();
@@ -142,14 +152,17 @@ public final class NettyTransport implements Transport {
             this.group = builder.eventLoopGroup;
             this.ownsGroup = false;
         }
+        for (EventExecutor loop : group) {
+            loops.add((EventLoop) loop);
+        }
         this.dns = new ThreadPoolExecutor(DNS_THREADS, DNS_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory("herald-netty-" + instance + "-dns", true));
         this.dns.allowCoreThreadTimeOut(true);
     }
 
     /**
-     * A builder with the defaults: strict URL policy, {@link #DEFAULT_CONNECT_TIMEOUT}, one event-loop
-     * thread of its own, {@link #DEFAULT_MAX_CONNECTIONS_PER_HOST}, {@link #DEFAULT_IDLE_TIMEOUT}, the JDK's
+     * A builder with the defaults: strict URL policy, {@link #DEFAULT_CONNECT_TIMEOUT},
+     * {@link #DEFAULT_EVENT_LOOP_THREADS} event-loop threads of its own, {@link #DEFAULT_MAX_CONNECTIONS_PER_HOST}, {@link #DEFAULT_IDLE_TIMEOUT}, the JDK's
      * default TLS context, {@link JdkHttpTransport#defaultUserAgent()}.
      */
     public static Builder builder() {
@@ -186,9 +199,10 @@ public final class NettyTransport implements Transport {
         }
         try {
             Route route = routeFor(request.url());
-            call.wire(NettyRequestEncoder.encode(route.target(), route.pool().target().authority(),
-                    request.headers(), request.body(), userAgent));
-            route.pool().submit(call);
+            NettyPool pool = route.pick();
+            call.wire(NettyRequestEncoder.encode(route.target(), pool.target().authority(), request.headers(),
+                    request.body(), userAgent));
+            pool.submit(call);
         } catch (RejectedExecutionException e) {
             call.finish(Failures.closed(call.elapsed()));
         } catch (RuntimeException e) {
@@ -250,10 +264,6 @@ public final class NettyTransport implements Transport {
         return connectTimeoutMillis;
     }
 
-    int maxConnectionsPerHost() {
-        return maxConnectionsPerHost;
-    }
-
     long idleTimeoutNanos() {
         return idleTimeoutNanos;
     }
@@ -271,13 +281,13 @@ public final class NettyTransport implements Transport {
     }
 
     void forget(NettyPool pool) {
-        pools.remove(pool.target().key(), pool);
+        pools.remove(pool.key(), pool);
     }
 
     /** Routes a call again, when the pool it was sent to retired in the meantime. Runs on an event loop. */
     void resubmit(NettyCall call) {
         try {
-            routeFor(call.request().url()).pool().submit(call);
+            routeFor(call.request().url()).pick().submit(call);
         } catch (RuntimeException e) {
             call.fail(e);
         }
@@ -285,12 +295,10 @@ public final class NettyTransport implements Transport {
 
     /** Maps what went wrong to a result; Netty's connect and handshake timeouts are timeouts. */
     TransportResult.Failed failure(Throwable error, Duration elapsed) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth++ < 16; t = t.getCause()) {
             if (t instanceof ConnectTimeoutException || t instanceof SslHandshakeTimeoutException) {
                 return Failures.timeout(elapsed);
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return Failures.of(error, elapsed);
@@ -318,13 +326,13 @@ public final class NettyTransport implements Transport {
     // ---- internals -------------------------------------------------------------------------------
 
     /**
-     * The pool and request target for a URL. The URL policy's syntax check parses the URL again, so its
-     * verdict is kept per URL, with the pool it leads to: the engine passes an endpoint's same URI on
+     * The pools and request target for a URL. The URL policy's syntax check parses the URL again, so its
+     * verdict is kept per URL, with the pools it leads to: the engine passes an endpoint's same URI on
      * every attempt, and a cache hit costs a hash lookup with an identity comparison.
      */
     private Route routeFor(URI url) {
         Route route = routes.get(url);
-        if (route != null && !route.pool().isRetired()) {
+        if (route != null && !route.anyRetired()) {
             return route;
         }
         policy.check(url.toString());
@@ -332,8 +340,14 @@ public final class NettyTransport implements Transport {
         if (target == null) {
             throw new HeraldException(ErrorCode.INVALID_URL, "URL has no host");
         }
-        NettyPool pool = pools.computeIfAbsent(target.key(), key -> new NettyPool(this, target, group.next()));
-        route = new Route(pool, target.pathAndQuery(url));
+        NettyPool[] spread = new NettyPool[loops.size()];
+        int share = (maxConnectionsPerHost + spread.length - 1) / spread.length;
+        for (int i = 0; i < spread.length; i++) {
+            EventLoop loop = loops.get(i);
+            spread[i] = pools.computeIfAbsent(target.key() + "#" + i,
+                    key -> new NettyPool(this, key, target, loop, share));
+        }
+        route = new Route(spread, target.pathAndQuery(url));
         if (routes.size() >= MAX_ROUTES) {
             // Bounded by forgetting everything: the next attempt to each URL checks it once more.
             routes.clear();
@@ -342,12 +356,25 @@ public final class NettyTransport implements Transport {
         return route;
     }
 
-    /** Where requests to one URL go: its pool, and the request target to write. */
-    private record Route(NettyPool pool, String target) {
+    /** Where requests to one URL go: one pool per event loop, and the request target to write. */
+    private record Route(NettyPool[] pools, String target) {
+        /** A pool for the next request: spreading requests spreads the socket work over the loops. */
+        NettyPool pick() {
+            return pools.length == 1 ? pools[0] : pools[ThreadLocalRandom.current().nextInt(pools.length)];
+        }
+
+        boolean anyRetired() {
+            for (NettyPool pool : pools) {
+                if (pool.isRetired()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private boolean inOwnEventLoop() {
-        for (io.netty.util.concurrent.EventExecutor loop : group) {
+        for (EventExecutor loop : group) {
             if (loop.inEventLoop()) {
                 return true;
             }
@@ -429,7 +456,7 @@ public final class NettyTransport implements Transport {
 
         /**
          * How many event-loop threads the transport creates and owns. Default
-         * {@link #DEFAULT_EVENT_LOOP_THREADS}: one loop drives thousands of requests a second.
+         * {@link #DEFAULT_EVENT_LOOP_THREADS}. Each destination gets a pool on every loop.
          *
          * @throws IllegalArgumentException if {@code threads} is not within [1, 256]
          * @throws IllegalStateException    if {@link #eventLoopGroup} was set

@@ -122,7 +122,8 @@ class NettyTransportTest extends TransportContract {
     void connectsToTheAddressThePolicyResolvedAndKeepsTheHostName() throws Exception {
         AtomicInteger lookups = new AtomicInteger();
         try (NettyTestServer server = NettyTestServer.plain();
-             NettyTransport transport = NettyTransport.builder().urlPolicy(localName(lookups)).build()) {
+             NettyTransport transport = NettyTransport.builder().urlPolicy(localName(lookups)).eventLoopThreads(1)
+                     .build()) {
             URI url = URI.create("http://" + NAME + ":" + server.port() + "/in?x=1");
             for (int i = 0; i < 3; i++) {
                 assertThat(responded(await(transport.send(post(url, TIMEOUT)))).status()).isEqualTo(200);
@@ -172,7 +173,7 @@ class NettyTransportTest extends TransportContract {
     // ---- connections -----------------------------------------------------------------------------
 
     @Test
-    void sequentialRequestsReuseOneConnection() throws Exception {
+    void sequentialRequestsReuseAConnectionPerEventLoop() throws Exception {
         try (NettyTestServer server = NettyTestServer.plain()) {
             URI url = URI.create("http://127.0.0.1:" + server.port() + "/hook");
             for (int i = 0; i < 50; i++) {
@@ -180,6 +181,21 @@ class NettyTransportTest extends TransportContract {
             }
 
             assertThat(server.seen()).hasSize(50);
+            // Requests are spread over the loops, each with its own pool: one connection per loop at most.
+            assertThat(server.accepted()).isBetween(1, NettyTransport.DEFAULT_EVENT_LOOP_THREADS);
+        }
+    }
+
+    @Test
+    void oneEventLoopUsesOneConnectionForSequentialRequests() throws Exception {
+        try (NettyTestServer server = NettyTestServer.plain();
+             NettyTransport transport = NettyTransport.builder().urlPolicy(UrlPolicy.permissive())
+                     .eventLoopThreads(1).build()) {
+            URI url = URI.create("http://127.0.0.1:" + server.port() + "/hook");
+            for (int i = 0; i < 20; i++) {
+                assertThat(responded(await(transport.send(post(url, TIMEOUT)))).status()).isEqualTo(200);
+            }
+
             assertThat(server.accepted()).isEqualTo(1);
         }
     }
@@ -203,10 +219,12 @@ class NettyTransportTest extends TransportContract {
 
     @Test
     void reusedConnectionClosedByTheReceiverIsRetriedOnceOnANewOne() throws Exception {
-        try (NettyTestServer server = NettyTestServer.answeringPerConnection(1)) {
+        try (NettyTestServer server = NettyTestServer.answeringPerConnection(1);
+             NettyTransport transport = NettyTransport.builder().urlPolicy(UrlPolicy.permissive())
+                     .eventLoopThreads(1).build()) {
             URI url = URI.create("http://127.0.0.1:" + server.port() + "/hook");
             for (int i = 0; i < 3; i++) {
-                assertThat(responded(await(transport().send(post(url, TIMEOUT)))).status()).isEqualTo(200);
+                assertThat(responded(await(transport.send(post(url, TIMEOUT)))).status()).isEqualTo(200);
             }
 
             // Each connection answers once and hangs up on the next request, which goes again on a new one.
@@ -229,7 +247,7 @@ class NettyTransportTest extends TransportContract {
     void idleConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
         try (NettyTestServer server = NettyTestServer.plain();
              NettyTransport transport = NettyTransport.builder().urlPolicy(UrlPolicy.permissive())
-                     .idleTimeout(Duration.ofMillis(200)).build()) {
+                     .idleTimeout(Duration.ofMillis(200)).eventLoopThreads(1).build()) {
             URI url = URI.create("http://127.0.0.1:" + server.port() + "/hook");
             assertThat(responded(await(transport.send(post(url, TIMEOUT)))).status()).isEqualTo(200);
 
@@ -253,7 +271,7 @@ class NettyTransportTest extends TransportContract {
         AtomicInteger lookups = new AtomicInteger();
         try (NettyTestServer server = NettyTestServer.tls(hooksCertificate.toKeyManagerFactory());
              NettyTransport transport = NettyTransport.builder().urlPolicy(localName(lookups))
-                     .sslContext(trusting(hooksCertificate)).build()) {
+                     .sslContext(trusting(hooksCertificate)).eventLoopThreads(1).build()) {
             URI url = URI.create("https://" + NAME + ":" + server.port() + "/secure");
 
             TransportResult.Responded first = responded(await(transport.send(post(url, TIMEOUT))));
