@@ -140,6 +140,49 @@ final class JsonBody {
         return out;
     }
 
+    /**
+     * A nested object, checked like the body: only {@code allowed} fields; null when absent or {@code null}.
+     *
+     * @throws BadRequestException when it is not an object or has another field
+     */
+    JsonBody object(String name, Set<String> allowed) {
+        JsonNode value = value(name);
+        return value == null ? null : nested(value, name, allowed);
+    }
+
+    /**
+     * An array of objects, each checked like the body; null when absent or {@code null}.
+     *
+     * @throws BadRequestException when it is not an array of such objects
+     */
+    List<JsonBody> objects(String name, Set<String> allowed) {
+        JsonNode value = value(name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw wrongType(name, "an array of objects");
+        }
+        List<JsonBody> out = new ArrayList<>(value.size());
+        int i = 0;
+        for (JsonNode item : value) {
+            out.add(nested(item, name + "[" + i++ + "]", allowed));
+        }
+        return out;
+    }
+
+    private static JsonBody nested(JsonNode value, String name, Set<String> allowed) {
+        if (!value.isObject()) {
+            throw wrongType(name, "an object");
+        }
+        for (Map.Entry<String, JsonNode> field : value.properties()) {
+            if (!allowed.contains(field.getKey())) {
+                throw new BadRequestException("unknown field: " + name + "." + printable(field.getKey()));
+            }
+        }
+        return new JsonBody(value);
+    }
+
     /** Any JSON value, as parsed; null when absent or {@code null}. */
     JsonNode any(String name) {
         return value(name);

@@ -2,6 +2,7 @@ package dev.herald.demo.engine;
 
 import dev.herald.demo.config.HeraldProperties;
 import dev.herald.demo.config.HeraldSettings;
+import dev.herald.demo.storage.UploadStorage;
 import dev.herald.engine.Herald;
 import dev.herald.engine.HeraldBuilder;
 import dev.herald.engine.HeraldListener;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the one {@link Herald} of the application from the configured store and queue (each made by the
- * factory its {@code kind} selects), the {@code herald.*} settings and every {@link HeraldListener} bean,
+ * factory its {@code kind} selects), the upload storage, the {@code herald.*} settings and every {@link HeraldListener} bean,
  * and starts its workers. The engine is closed when the application stops: it stops claiming, waits up to
  * {@code herald.delivery.shutdown-timeout} for requests in flight and puts the rest back in the store.
  */
@@ -80,7 +81,8 @@ public class HeraldFactory {
     @Context
     @Bean(preDestroy = "close")
     public Herald herald(HeraldProperties properties, BeanProvider<DeliveryStore> store,
-                         BeanProvider<DeliveryQueue> queue, List<HeraldListener> listeners, Clock clock) {
+                         BeanProvider<DeliveryQueue> queue, List<HeraldListener> listeners, Clock clock,
+                         UploadStorage uploadStorage) {
         HeraldSettings.validate(properties);
         if (!store.isPresent()) {
             throw new ConfigurationException("herald.store.kind=" + properties.getStore().getKind()
@@ -92,10 +94,11 @@ public class HeraldFactory {
         }
         HeraldBuilder builder = Herald.builder().store(store.get()).queue(queue.get()).clock(clock);
         HeraldSettings.apply(properties, builder);
+        builder.uploads(uploadStorage.settings().build());
         listeners.forEach(builder::listener);
         Herald herald = builder.build().start();
-        log.info("Herald started: store={}, queue={}, url-policy allow-http={} allow-private-networks={}",
-                properties.getStore().getKind(), properties.getQueue().getKind(),
+        log.info("Herald started: store={}, queue={}, uploads={}, url-policy allow-http={} allow-private-networks={}",
+                properties.getStore().getKind(), properties.getQueue().getKind(), uploadStorage,
                 properties.getUrlPolicy().isAllowHttp(), properties.getUrlPolicy().isAllowPrivateNetworks());
         return herald;
     }
