@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   WEBHOOK_SECRET=whsec_... java demo-app/examples/Receiver.java [port]
  * </pre>
  *
- * It listens on 127.0.0.1 (port 9000 by default), prints every webhook with the result of checking its
+ * It listens on 127.0.0.1 (port 9100 by default), prints every webhook with the result of checking its
  * Standard Webhooks signature against WEBHOOK_SECRET, and answers RECEIVER_STATUS (200 by default; try
  * 400 or 503 to watch failures and retries). The check is written out by hand to show what any receiver
  * does: HMAC-SHA256 over "id.timestamp.body" with the secret's key bytes, compared in constant time, and
@@ -25,7 +25,7 @@ public class Receiver {
     private static final long TOLERANCE_SECONDS = 300;
 
     public static void main(String[] args) throws Exception {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 9000;
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 9100;
         String secret = System.getenv("WEBHOOK_SECRET");
         int status = Integer.parseInt(System.getenv().getOrDefault("RECEIVER_STATUS", "200"));
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);

@@ -35,6 +35,7 @@ class DurableDefaultTest {
                 .properties(Map.of(
                         "micronaut.server.port", -1,
                         "herald.data-dir", dataDir.toString(),
+                        "herald.storage.embedded-port", 0,
                         "herald.url-policy.allow-http", true,
                         "herald.url-policy.allow-private-networks", true,
                         // Long enough that the retry falls after the restart, short enough for a test.

@@ -194,6 +194,9 @@ class UploadApiTest extends ApiTestBase {
         }
         await().atMost(WAIT).until(() -> receiver.received().stream()
                 .anyMatch(r -> r.bodyText().contains("\"type\":\"batch.completed\"")));
+        await().atMost(WAIT).until(() -> receiver.received().size() == 3);
+        assertThat(receiver.received()).extracting(UploadApiTest::eventType)
+                .containsExactlyInAnyOrder("upload.completed", "upload.completed", "batch.completed");
         WebhookVerifier verifier = WebhookVerifier.builder().secret("a-secret-of-sixteen-chars").build();
         receiver.received().forEach(r -> verifier.verify(r.headers()::get, r.body()));
     }
@@ -205,6 +208,14 @@ class UploadApiTest extends ApiTestBase {
 
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         assertThat(api.post("/v1/uploads/notifications", "{\"key\":\"k\"}").errorCode()).isEqualTo("INVALID_REQUEST");
+    }
+
+    private static String eventType(TestReceiver.Received webhook) {
+        try {
+            return JSON.readTree(webhook.body()).path("type").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** PUTs {@code body} to the upload's presigned URL with its headers, as a browser would. */
