@@ -28,7 +28,8 @@ final class EmbeddedS3 implements AutoCloseable {
 
     private EmbeddedS3(Path directory, int port) throws Exception {
         Files.createDirectories(directory);
-        this.blobStore = new FilesystemNio2BlobStore(directory.toAbsolutePath().toString());
+        // S3Proxy compares paths as strings to refuse traversal, so "./data/s3" must be normalised first.
+        this.blobStore = new FilesystemNio2BlobStore(directory.toAbsolutePath().normalize().toString());
         this.accessKeyId = "herald" + HexFormat.of().formatHex(randomBytes(6));
         this.secretAccessKey = HexFormat.of().formatHex(randomBytes(20));
         this.proxy = S3Proxy.builder()
