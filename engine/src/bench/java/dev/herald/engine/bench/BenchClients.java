@@ -1,7 +1,6 @@
 package dev.herald.engine.bench;
 
 import dev.herald.engine.bench.TransportBenchmark.Client;
-import dev.herald.engine.http.NettyTransport;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.vertx.core.Vertx;
@@ -38,8 +37,8 @@ final class BenchClients {
 
     static Client create(String name, int inFlight) throws Exception {
         return switch (name) {
-            case "netty" -> TransportBenchmark.nettyTransport(inFlight, NettyTransport.DEFAULT_EVENT_LOOP_THREADS);
             case "netty-1" -> TransportBenchmark.nettyTransport(inFlight, 1);
+            case "netty-2" -> TransportBenchmark.nettyTransport(inFlight, 2);
             case "netty-4" -> TransportBenchmark.nettyTransport(inFlight, 4);
             case "jdk" -> TransportBenchmark.jdkTransport();
             case "jdk-raw" -> jdkRaw();

@@ -63,8 +63,8 @@ public final class TransportBenchmark {
     private static final Map<String, String> CLIENTS = new LinkedHashMap<>();
 
     static {
-        CLIENTS.put("netty", "Herald NettyTransport, default (2 event loops)");
-        CLIENTS.put("netty-1", "Herald NettyTransport, 1 event loop");
+        CLIENTS.put("netty-1", "Herald NettyTransport, 1 event loop (default)");
+        CLIENTS.put("netty-2", "Herald NettyTransport, 2 event loops");
         CLIENTS.put("netty-4", "Herald NettyTransport, 4 event loops");
         CLIENTS.put("jdk", "Herald JdkHttpTransport (java.net.http)");
         CLIENTS.put("jdk-raw", "java.net.http HttpClient, bare");

@@ -93,11 +93,10 @@ public final class NettyTransport implements Transport {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /**
-     * Default number of event-loop threads the transport creates: 2. Requests to one destination are
-     * spread over the loops, so one loop would cap a busy endpoint at what one thread can do; two use
-     * both cores of a small machine and cost nothing while idle.
+     * Default number of event-loop threads the transport creates: 1. On two cores one loop drove as many
+     * requests a second as two or four, with the least CPU per request (docs/benchmarks-transport.md).
      */
-    public static final int DEFAULT_EVENT_LOOP_THREADS = 2;
+    public static final int DEFAULT_EVENT_LOOP_THREADS = 1;
 
     /** Default most connections open to one scheme, host and port at once: 64. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 64;
@@ -162,8 +161,8 @@ public final class NettyTransport implements Transport {
 
     /**
      * A builder with the defaults: strict URL policy, {@link #DEFAULT_CONNECT_TIMEOUT},
-     * {@link #DEFAULT_EVENT_LOOP_THREADS} event-loop threads of its own, {@link #DEFAULT_MAX_CONNECTIONS_PER_HOST}, {@link #DEFAULT_IDLE_TIMEOUT}, the JDK's
-     * default TLS context, {@link JdkHttpTransport#defaultUserAgent()}.
+     * {@link #DEFAULT_EVENT_LOOP_THREADS} event-loop threads of its own, {@link #DEFAULT_MAX_CONNECTIONS_PER_HOST},
+     * {@link #DEFAULT_IDLE_TIMEOUT}, the JDK's default TLS context, {@link JdkHttpTransport#defaultUserAgent()}.
      */
     public static Builder builder() {
         return new Builder();
@@ -456,7 +455,8 @@ public final class NettyTransport implements Transport {
 
         /**
          * How many event-loop threads the transport creates and owns. Default
-         * {@link #DEFAULT_EVENT_LOOP_THREADS}. Each destination gets a pool on every loop.
+         * {@link #DEFAULT_EVENT_LOOP_THREADS}. Each destination gets a pool on every loop and its requests
+         * are spread over them, so more loops raise the ceiling for one busy endpoint on more cores.
          *
          * @throws IllegalArgumentException if {@code threads} is not within [1, 256]
          * @throws IllegalStateException    if {@link #eventLoopGroup} was set
