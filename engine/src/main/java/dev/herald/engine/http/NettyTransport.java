@@ -94,7 +94,7 @@ public final class NettyTransport implements Transport {
 
     /**
      * Default number of event-loop threads the transport creates: 1. On two cores one loop drove as many
-     * requests a second as two or four, with the least CPU per request (docs/benchmarks-transport.md).
+     * requests a second as two or four, with the least CPU per request (docs/benchmarks.md, Transport).
      */
     public static final int DEFAULT_EVENT_LOOP_THREADS = 1;
 
