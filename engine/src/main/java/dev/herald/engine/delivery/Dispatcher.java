@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,24 +169,19 @@ public final class Dispatcher implements AutoCloseable {
     private List<DeliveryTask> claimFromQueue(List<QueueEntry> entries, Lease lease, Instant now,
                                               Map<String, QueueEntry> receipts) {
         Map<String, QueueEntry> byId = new HashMap<>();
-        List<QueueEntry> duplicates = new ArrayList<>();
+        List<QueueEntry> done = new ArrayList<>();
         for (QueueEntry e : entries) {
-            if (byId.putIfAbsent(e.deliveryId(), e) != null || inFlight.containsKey(e.deliveryId())) {
-                duplicates.add(e);
-            }
-        }
-        List<DeliveryTask> claimed = s.store().claim(byId.keySet(), lease, now);
-        Set<String> claimedIds = new HashSet<>();
-        for (DeliveryTask t : claimed) {
-            claimedIds.add(t.delivery().id());
-            receipts.put(t.delivery().id(), byId.get(t.delivery().id()));
-        }
-        List<QueueEntry> done = new ArrayList<>(duplicates);
-        for (QueueEntry e : byId.values()) {
-            if (!claimedIds.contains(e.deliveryId()) && !duplicates.contains(e)) {
+            // A second entry for an id, or one for a delivery this engine is sending now, needs only an ack.
+            if (inFlight.containsKey(e.deliveryId()) || byId.putIfAbsent(e.deliveryId(), e) != null) {
                 done.add(e);
             }
         }
+        List<DeliveryTask> claimed = byId.isEmpty() ? List.of() : s.store().claim(byId.keySet(), lease, now);
+        for (DeliveryTask t : claimed) {
+            receipts.put(t.delivery().id(), byId.remove(t.delivery().id()));
+        }
+        // What is left was not claimable (already final, not due, leased elsewhere): the store has it.
+        done.addAll(byId.values());
         s.queue().ack(done);
         return claimed;
     }
