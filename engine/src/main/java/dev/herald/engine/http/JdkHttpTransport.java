@@ -128,6 +128,15 @@ public final class JdkHttpTransport implements Transport {
         return builder().build();
     }
 
+    /** Checks a {@code User-Agent} value for either transport's builder; header values must be printable ASCII. */
+    static String checkedUserAgent(String userAgent) {
+        Objects.requireNonNull(userAgent, "userAgent");
+        if (userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("userAgent must be non-blank printable ASCII");
+        }
+        return userAgent;
+    }
+
     /**
      * The {@code User-Agent} Herald's transports send by default: {@code Herald/<version>}, the version
      * of the engine jar, or {@code Herald/dev} when it cannot be read.
@@ -405,11 +414,7 @@ public final class JdkHttpTransport implements Transport {
          * @throws IllegalArgumentException if it is blank or holds characters other than printable ASCII
          */
         public Builder userAgent(String userAgent) {
-            Objects.requireNonNull(userAgent, "userAgent");
-            if (userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-                throw new IllegalArgumentException("userAgent must be non-blank printable ASCII");
-            }
-            this.userAgent = userAgent;
+            this.userAgent = checkedUserAgent(userAgent);
             return this;
         }
 

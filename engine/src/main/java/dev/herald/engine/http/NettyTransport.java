@@ -445,11 +445,7 @@ public final class NettyTransport implements Transport {
          * @throws IllegalArgumentException if it is blank or holds characters other than printable ASCII
          */
         public Builder userAgent(String userAgent) {
-            Objects.requireNonNull(userAgent, "userAgent");
-            if (userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-                throw new IllegalArgumentException("userAgent must be non-blank printable ASCII");
-            }
-            this.userAgent = userAgent;
+            this.userAgent = JdkHttpTransport.checkedUserAgent(userAgent);
             return this;
         }
 
