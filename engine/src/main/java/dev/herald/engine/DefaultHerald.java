@@ -5,7 +5,7 @@ import dev.herald.engine.delivery.DispatchSettings;
 import dev.herald.engine.delivery.Dispatcher;
 import dev.herald.engine.delivery.EndpointDirectory;
 import dev.herald.engine.delivery.ResilientQueue;
-import dev.herald.engine.http.JdkHttpTransport;
+import dev.herald.engine.http.NettyTransport;
 import dev.herald.engine.http.UrlPolicy;
 import dev.herald.engine.memory.InMemoryDeliveryStore;
 import dev.herald.engine.memory.InProcessDeliveryQueue;
@@ -75,7 +75,7 @@ final class DefaultHerald implements Herald {
         this.queue = new ResilientQueue(b.queue != null ? b.queue : InProcessDeliveryQueue.builder().clock(clock).build());
         UrlPolicy urlPolicy = b.urlPolicy;
         this.ownsTransport = b.transport == null;
-        this.transport = b.transport != null ? b.transport : JdkHttpTransport.builder().urlPolicy(urlPolicy).build();
+        this.transport = b.transport != null ? b.transport : NettyTransport.builder().urlPolicy(urlPolicy).build();
         this.ownedExecutor = b.executor == null ? Executors.newFixedThreadPool(b.workerThreads, daemonThreads())
                 : null;
         Executor executor = b.executor != null ? b.executor : ownedExecutor;

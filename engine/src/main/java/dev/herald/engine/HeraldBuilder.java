@@ -1,6 +1,7 @@
 package dev.herald.engine;
 
 import dev.herald.engine.http.JdkHttpTransport;
+import dev.herald.engine.http.NettyTransport;
 import dev.herald.engine.http.UrlPolicy;
 import dev.herald.engine.memory.InMemoryDeliveryStore;
 import dev.herald.engine.memory.InProcessDeliveryQueue;
@@ -30,7 +31,7 @@ import java.util.random.RandomGenerator;
  * may be reused; an engine never changes after it is built. Not thread-safe.
  *
  * <p>Defaults, each a named constant below: an in-memory store and an in-process queue (fine for tests
- * and demos, not durable), the {@code java.net.http} transport with the strict URL policy (https only,
+ * and demos, not durable), {@link NettyTransport} with the strict URL policy (https only,
  * no private networks), {@link RetryPolicy#defaults()}, the system UTC clock, a {@link SecureRandom},
  * {@value #DEFAULT_MAX_IN_FLIGHT} requests in flight, {@value #DEFAULT_ENDPOINT_MAX_IN_FLIGHT} per endpoint,
  * a circuit breaker per endpoint opening after {@value #DEFAULT_CIRCUIT_FAILURES} failures in a row.
@@ -103,8 +104,9 @@ public final class HeraldBuilder {
     }
 
     /**
-     * What sends requests. Default: {@link JdkHttpTransport} with this builder's URL policy. A transport
-     * given here applies its own URL policy at connect time.
+     * What sends requests. Default: {@link NettyTransport} with this builder's URL policy, the fastest JVM
+     * client measured (docs/benchmarks.md); {@link JdkHttpTransport} is the zero-dependency choice. A
+     * transport given here applies its own URL policy at connect time.
      */
     public HeraldBuilder transport(Transport value) {
         this.transport = Objects.requireNonNull(value, "transport");

@@ -10,6 +10,7 @@ import dev.herald.engine.signing.SigningKey;
 import dev.herald.engine.signing.WebhookSigner;
 import dev.herald.engine.spi.Transport;
 import dev.herald.engine.spi.TransportRequest;
+import dev.herald.engine.testing.NettyReceiver;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

@@ -8,6 +8,7 @@ import dev.herald.engine.signing.WebhookSigner;
 import dev.herald.engine.spi.Transport;
 import dev.herald.engine.spi.TransportRequest;
 import dev.herald.engine.spi.TransportResult;
+import dev.herald.engine.testing.NettyReceiver;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package dev.herald.engine.bench;
+package dev.herald.engine.testing;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * records the latency from that moment (same JVM, same clock). One event-loop thread, so it leaves the
  * other core to the sender.
  */
-final class NettyReceiver implements AutoCloseable {
+public final class NettyReceiver implements AutoCloseable {
     private static final byte[] MARK = "\"t\":".getBytes(StandardCharsets.US_ASCII);
 
     private final EventLoopGroup group = new NioEventLoopGroup(1);
@@ -41,7 +41,7 @@ final class NettyReceiver implements AutoCloseable {
     private volatile long[] latencies = new long[0];
     private final AtomicInteger latencyCount = new AtomicInteger();
 
-    NettyReceiver() throws InterruptedException {
+    public NettyReceiver() throws InterruptedException {
         channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -64,23 +64,23 @@ final class NettyReceiver implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort() + "/hook";
     }
 
     /** Starts counting afresh, keeping room for {@code expected} latencies. */
-    void reset(int expected) {
+    public void reset(int expected) {
         latencies = new long[expected];
         latencyCount.set(0);
         received.set(0);
     }
 
-    long received() {
+    public long received() {
         return received.get();
     }
 
     /** Latencies recorded since {@link #reset}, in nanoseconds, sorted. */
-    long[] sortedLatencies() {
+    public long[] sortedLatencies() {
         long[] copy = Arrays.copyOf(latencies, Math.min(latencyCount.get(), latencies.length));
         Arrays.sort(copy);
         return copy;
