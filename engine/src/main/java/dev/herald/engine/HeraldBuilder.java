@@ -1,5 +1,7 @@
 package dev.herald.engine;
 
+import static dev.herald.engine.internal.Checks.inRange;
+
 import dev.herald.engine.http.JdkHttpTransport;
 import dev.herald.engine.http.NettyTransport;
 import dev.herald.engine.http.UrlPolicy;
@@ -293,21 +295,6 @@ public final class HeraldBuilder {
                     + "maxPayloadBytes (" + maxPayloadBytes + ")");
         }
         return new DefaultHerald(this);
-    }
-
-    private static int inRange(String name, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be within [" + min + ", " + max + "], was " + value);
-        }
-        return value;
-    }
-
-    private static Duration inRange(String name, Duration value, Duration min, Duration max) {
-        Objects.requireNonNull(value, name);
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be within [" + min + ", " + max + "], was " + value);
-        }
-        return value;
     }
 
     static String defaultInstanceId() {

@@ -1,5 +1,6 @@
 package dev.herald.engine.s3;
 
+import dev.herald.engine.upload.PresignedUpload;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequ
  * the size) signed in: storage refuses a PUT that sends anything else. Signing is local (no network).
  *
  * <p>The signature time is the machine's real clock, not an injected one: storage checks it against its
- * own clock, so only real time gives a URL that works. {@link PresignedPut#expiresAt()} is computed from it.
+ * own clock, so only real time gives a URL that works. {@link PresignedUpload#expiresAt()} is computed from it.
  *
  * <p>Thread-safe. Holds an SDK presigner; {@link #close()} it when done.
  */
@@ -64,7 +65,7 @@ public final class S3UploadSigner implements AutoCloseable {
      *                                  {@code contentType} is not a media type; or {@code expiry} is outside
      *                                  {@link #MIN_EXPIRY} to {@link #MAX_EXPIRY}
      */
-    public PresignedPut presignPut(String bucket, String key, String contentType, Duration expiry) {
+    public PresignedUpload presignPut(String bucket, String key, String contentType, Duration expiry) {
         return sign(bucket, key, contentType, null, expiry);
     }
 
@@ -76,14 +77,14 @@ public final class S3UploadSigner implements AutoCloseable {
      * @throws IllegalArgumentException as {@link #presignPut(String, String, String, Duration)}, or if
      *                                  {@code size} is outside 0 to {@link #MAX_SINGLE_PUT_SIZE}
      */
-    public PresignedPut presignPut(String bucket, String key, String contentType, long size, Duration expiry) {
+    public PresignedUpload presignPut(String bucket, String key, String contentType, long size, Duration expiry) {
         if (size < 0 || size > MAX_SINGLE_PUT_SIZE) {
             throw new IllegalArgumentException("size must be between 0 and " + MAX_SINGLE_PUT_SIZE + " bytes, was " + size);
         }
         return sign(bucket, key, contentType, size, expiry);
     }
 
-    private PresignedPut sign(String bucket, String key, String contentType, Long size, Duration expiry) {
+    private PresignedUpload sign(String bucket, String key, String contentType, Long size, Duration expiry) {
         StorageNames.checkBucket(bucket);
         StorageNames.checkKey(key);
         StorageNames.checkContentType(contentType);
@@ -102,7 +103,7 @@ public final class S3UploadSigner implements AutoCloseable {
                 headers.put(name, String.join(",", h.getValue()));
             }
         }
-        return new PresignedPut(toUri(signed), "PUT", headers, size, signed.expiration());
+        return new PresignedUpload(toUri(signed), "PUT", headers, size, signed.expiration());
     }
 
     static Duration checkExpiry(Duration expiry) {

@@ -92,9 +92,8 @@ public final class S3Uploads implements AutoCloseable {
     private record Adapter(S3UploadSigner signer) implements UploadUrlSigner {
         @Override
         public PresignedUpload presignPut(String bucket, String key, String contentType, Long size, Duration expiry) {
-            PresignedPut put = size == null ? signer.presignPut(bucket, key, contentType, expiry)
+            return size == null ? signer.presignPut(bucket, key, contentType, expiry)
                     : signer.presignPut(bucket, key, contentType, size, expiry);
-            return new PresignedUpload(put.url(), put.method(), put.headers(), put.contentLength(), put.expiresAt());
         }
 
         @Override

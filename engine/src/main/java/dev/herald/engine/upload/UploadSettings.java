@@ -1,5 +1,7 @@
 package dev.herald.engine.upload;
 
+import static dev.herald.engine.internal.Checks.inRange;
+
 import dev.herald.engine.spi.ObjectVerifier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -405,21 +407,6 @@ public final class UploadSettings {
             if (!set.add(name)) {
                 throw new IllegalStateException(name + " was already set");
             }
-        }
-
-        private static int inRange(String name, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(name + " must be within [" + min + ", " + max + "], was " + value);
-            }
-            return value;
-        }
-
-        private static Duration inRange(String name, Duration value, Duration min, Duration max) {
-            Objects.requireNonNull(value, name);
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(name + " must be within [" + min + ", " + max + "], was " + value);
-            }
-            return value;
         }
     }
 }

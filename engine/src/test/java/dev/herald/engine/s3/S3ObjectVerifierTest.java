@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.engine.spi.ObjectHead;
 import dev.herald.engine.spi.ObjectVerifier;
 import dev.herald.engine.spi.ObjectVerifierContract;
+import dev.herald.engine.upload.PresignedUpload;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +60,7 @@ class S3ObjectVerifierTest extends ObjectVerifierContract {
 
     @Override
     protected void putObject(String key, byte[] body, String contentType) throws Exception {
-        PresignedPut put = signer.presignPut(BUCKET, key, contentType, body.length, URL_EXPIRY);
+        PresignedUpload put = signer.presignPut(BUCKET, key, contentType, body.length, URL_EXPIRY);
         HttpResponse<String> response = send(put, body, contentType);
         assertThat(response.statusCode()).as("PUT %s: %s", key, response.body()).isEqualTo(200);
     }
@@ -89,7 +90,7 @@ class S3ObjectVerifierTest extends ObjectVerifierContract {
 
     @Test
     void putWithTheSignedContentTypeStoresThatContentType() throws Exception {
-        PresignedPut put = signer.presignPut(BUCKET, key("scan.png"), "image/png", URL_EXPIRY);
+        PresignedUpload put = signer.presignPut(BUCKET, key("scan.png"), "image/png", URL_EXPIRY);
 
         assertThat(put.headers()).containsExactly(Map.entry("content-type", "image/png"));
         assertThat(send(put, new byte[]{1, 2, 3}, "image/png").statusCode()).isEqualTo(200);
@@ -101,7 +102,7 @@ class S3ObjectVerifierTest extends ObjectVerifierContract {
     // SignatureDoesNotMatch and stores nothing.
     @Test
     void putWithAnotherContentTypeIsRefusedAndStoresNothing() throws Exception {
-        PresignedPut put = signer.presignPut(BUCKET, key("avatar.png"), "image/png", URL_EXPIRY);
+        PresignedUpload put = signer.presignPut(BUCKET, key("avatar.png"), "image/png", URL_EXPIRY);
 
         HttpResponse<String> response = send(put, new byte[]{1, 2, 3}, "text/html");
 
@@ -112,7 +113,7 @@ class S3ObjectVerifierTest extends ObjectVerifierContract {
 
     @Test
     void putOfAnotherSizeIsRefusedWhenTheSizeIsSigned() throws Exception {
-        PresignedPut put = signer.presignPut(BUCKET, key("exact.bin"), "application/octet-stream", 10, URL_EXPIRY);
+        PresignedUpload put = signer.presignPut(BUCKET, key("exact.bin"), "application/octet-stream", 10, URL_EXPIRY);
 
         assertThat(put.contentLength()).isEqualTo(10);
         HttpResponse<String> longer = send(put, new byte[11], "application/octet-stream");
@@ -126,7 +127,7 @@ class S3ObjectVerifierTest extends ObjectVerifierContract {
 
     @Test
     void putOfAnySizeIsAcceptedWhenNoSizeIsSigned() throws Exception {
-        PresignedPut put = signer.presignPut(BUCKET, key("any.bin"), "application/octet-stream", URL_EXPIRY);
+        PresignedUpload put = signer.presignPut(BUCKET, key("any.bin"), "application/octet-stream", URL_EXPIRY);
 
         assertThat(put.contentLength()).isNull();
         assertThat(send(put, new byte[3], "application/octet-stream").statusCode()).isEqualTo(200);
@@ -137,10 +138,10 @@ class S3ObjectVerifierTest extends ObjectVerifierContract {
 
     @Test
     void urlSignedForOneKeyCannotWriteAnother() throws Exception {
-        PresignedPut put = signer.presignPut(BUCKET, key("mine.txt"), "text/plain", URL_EXPIRY);
+        PresignedUpload put = signer.presignPut(BUCKET, key("mine.txt"), "text/plain", URL_EXPIRY);
         URI other = URI.create(put.url().toString().replace("mine.txt", "yours.txt"));
 
-        HttpResponse<String> response = send(new PresignedPut(other, "PUT", put.headers(), null, put.expiresAt()),
+        HttpResponse<String> response = send(new PresignedUpload(other, "PUT", put.headers(), null, put.expiresAt()),
                 new byte[]{1}, "text/plain");
 
         assertThat(response.statusCode()).isEqualTo(403);
@@ -149,7 +150,7 @@ class S3ObjectVerifierTest extends ObjectVerifierContract {
 
     @Test
     void expiredUrlIsRefused() throws Exception {
-        PresignedPut put = signer.presignPut(BUCKET, key("late.txt"), "text/plain", Duration.ofSeconds(1));
+        PresignedUpload put = signer.presignPut(BUCKET, key("late.txt"), "text/plain", Duration.ofSeconds(1));
         assertThat(put.expiresAt()).isBetween(Instant.now().minusSeconds(5), Instant.now().plusSeconds(5));
 
         // Storage answers by its own clock, so wait until it has passed the expiry instead of sleeping.
@@ -183,7 +184,7 @@ class S3ObjectVerifierTest extends ObjectVerifierContract {
              S3UploadSigner ownSigner = S3UploadSigner.create(own.storage());
              S3ObjectVerifier v = S3ObjectVerifier.builder(own.storage()).timeout(Duration.ofSeconds(5)).build()) {
             own.createBucket("bucket-one");
-            PresignedPut put = ownSigner.presignPut("bucket-one", "k.txt", "text/plain", URL_EXPIRY);
+            PresignedUpload put = ownSigner.presignPut("bucket-one", "k.txt", "text/plain", URL_EXPIRY);
             assertThat(send(put, new byte[]{1, 2}, "text/plain").statusCode()).isEqualTo(200);
             assertThat(v.head("bucket-one", "k.txt")).isInstanceOf(ObjectHead.Found.class);
 
@@ -194,7 +195,7 @@ class S3ObjectVerifierTest extends ObjectVerifierContract {
         }
     }
 
-    private static HttpResponse<String> send(PresignedPut put, byte[] body, String contentType)
+    private static HttpResponse<String> send(PresignedUpload put, byte[] body, String contentType)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(put.url())
                 .timeout(Duration.ofSeconds(10))

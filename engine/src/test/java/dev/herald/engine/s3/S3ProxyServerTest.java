@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.engine.spi.ObjectHead;
+import dev.herald.engine.upload.PresignedUpload;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,7 +20,7 @@ class S3ProxyServerTest {
         try (S3ProxyServer first = S3ProxyServer.startFilesystem(dir);
              S3UploadSigner signer = S3UploadSigner.create(first.storage())) {
             first.createBucket("kept");
-            PresignedPut put = signer.presignPut("kept", "a/b.txt", "text/plain", Duration.ofMinutes(1));
+            PresignedUpload put = signer.presignPut("kept", "a/b.txt", "text/plain", Duration.ofMinutes(1));
             HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(put.url())
                     .header("Content-Type", "text/plain")
                     .PUT(HttpRequest.BodyPublishers.ofString("kept bytes")).build(), HttpResponse.BodyHandlers.discarding());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.herald.engine.upload.PresignedUpload;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ class S3UploadSignerTest {
     @Test
     void awsUrlIsVirtualHostedWithTheContentTypeSigned() {
         Instant before = Instant.now();
-        PresignedPut put = aws.presignPut("my-bucket", "in/cat 1.png", "image/png", HOUR);
+        PresignedUpload put = aws.presignPut("my-bucket", "in/cat 1.png", "image/png", HOUR);
 
         assertThat(put.method()).isEqualTo("PUT");
         assertThat(put.url().getScheme()).isEqualTo("https");
@@ -56,7 +57,7 @@ class S3UploadSignerTest {
 
     @Test
     void knownSizeIsSignedToo() {
-        PresignedPut put = aws.presignPut("my-bucket", "doc.pdf", "application/pdf", 123_456, Duration.ofMinutes(15));
+        PresignedUpload put = aws.presignPut("my-bucket", "doc.pdf", "application/pdf", 123_456, Duration.ofMinutes(15));
 
         assertThat(query(put.url())).containsEntry("X-Amz-SignedHeaders", "content-length;content-type;host")
                 .containsEntry("X-Amz-Expires", "900");
@@ -67,7 +68,7 @@ class S3UploadSignerTest {
     // SDK 2.30+ may add checksum parameters to requests; a presigned URL must not demand one from the client.
     @Test
     void urlDemandsNoChecksum() {
-        PresignedPut put = aws.presignPut("my-bucket", "doc.pdf", "application/pdf", 10, HOUR);
+        PresignedUpload put = aws.presignPut("my-bucket", "doc.pdf", "application/pdf", 10, HOUR);
 
         assertThat(put.url().getRawQuery().toLowerCase()).doesNotContain("checksum");
         assertThat(put.headers().keySet()).noneMatch(h -> h.contains("checksum"));
@@ -76,7 +77,7 @@ class S3UploadSignerTest {
     @Test
     void r2UrlUsesTheAccountEndpointAndRegionAuto() {
         try (S3UploadSigner r2 = S3UploadSigner.create(S3Storage.r2(ACCOUNT).credentials(KEY_ID, SECRET).build())) {
-            PresignedPut put = r2.presignPut("media", "v/clip.mp4", "video/mp4", HOUR);
+            PresignedUpload put = r2.presignPut("media", "v/clip.mp4", "video/mp4", HOUR);
 
             assertThat(put.url().getHost()).isEqualTo("media." + ACCOUNT + ".r2.cloudflarestorage.com");
             assertThat(put.url().getRawPath()).isEqualTo("/v/clip.mp4");
@@ -88,7 +89,7 @@ class S3UploadSignerTest {
     void compatibleUrlIsPathStyleAtTheEndpoint() {
         S3Storage minio = S3Storage.s3Compatible(URI.create("http://127.0.0.1:9000")).credentials(KEY_ID, SECRET).build();
         try (S3UploadSigner signer = S3UploadSigner.create(minio)) {
-            PresignedPut put = signer.presignPut("uploads", "a/b ü.txt", "text/plain", HOUR);
+            PresignedUpload put = signer.presignPut("uploads", "a/b ü.txt", "text/plain", HOUR);
 
             assertThat(put.url().getScheme()).isEqualTo("http");
             assertThat(put.url().getAuthority()).isEqualTo("127.0.0.1:9000");
@@ -157,7 +158,7 @@ class S3UploadSignerTest {
 
     @Test
     void toStringHidesTheSignature() {
-        PresignedPut put = aws.presignPut("my-bucket", "k.txt", "text/plain", HOUR);
+        PresignedUpload put = aws.presignPut("my-bucket", "k.txt", "text/plain", HOUR);
 
         assertThat(put.toString()).contains("https://my-bucket.s3.eu-west-1.amazonaws.com/k.txt?…")
                 .doesNotContain("X-Amz-Signature").doesNotContain(query(put.url()).get("X-Amz-Signature"))

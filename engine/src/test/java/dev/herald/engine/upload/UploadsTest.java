@@ -20,7 +20,7 @@ import dev.herald.engine.model.Upload;
 import dev.herald.engine.model.UploadStatus;
 import dev.herald.engine.model.UploadTrigger;
 import dev.herald.engine.retry.RetryPolicy;
-import dev.herald.engine.s3.PresignedPut;
+import dev.herald.engine.upload.PresignedUpload;
 import dev.herald.engine.s3.S3ObjectVerifier;
 import dev.herald.engine.s3.S3ProxyServer;
 import dev.herald.engine.s3.S3Storage;
@@ -314,7 +314,7 @@ class UploadsTest {
         // The size is signed into the URL, so storage itself refuses another size...
         assertThat(put(r.upload(), new byte[11]).statusCode()).isEqualTo(403);
         // ...but an object written another way (another URL, a tool) can still have the wrong size.
-        PresignedPut other = storage.presigner().presignPut(BUCKET, r.key(), "application/octet-stream",
+        PresignedUpload other = storage.presigner().presignPut(BUCKET, r.key(), "application/octet-stream",
                 Duration.ofMinutes(5));
         assertThat(send(other.url(), other.headers(), new byte[11]).statusCode()).isEqualTo(200);
 
@@ -336,7 +336,7 @@ class UploadsTest {
     void otherContentTypeOrEtagIsRejected() throws Exception {
         Herald herald = started(fastSettings().build());
         RegisteredUpload typed = herald.uploads().register(TENANT, file("t.png", "image/png").withKey("fixed/t.png"));
-        PresignedPut other = storage.presigner().presignPut(BUCKET, typed.key(), "text/html", Duration.ofMinutes(5));
+        PresignedUpload other = storage.presigner().presignPut(BUCKET, typed.key(), "text/html", Duration.ofMinutes(5));
         send(other.url(), other.headers(), new byte[]{1});
         RegisteredUpload tagged = herald.uploads().register(TENANT, file("e.txt", "text/plain"));
         uploaded(tagged, new byte[]{2});
