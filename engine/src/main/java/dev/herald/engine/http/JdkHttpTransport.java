@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * Redirects are never followed. Only the first {@value Attempt#MAX_BODY_BYTES} bytes of the answer are
  * kept. The request's timeout bounds the whole exchange: DNS, connecting, waiting and reading the body.
  * The returned stage always completes normally; its continuations run on the transport's executor, or
- * on the thread calling {@link #close()} for requests that close fails. Headers the JDK client reserves
- * ({@code Host}, {@code Connection}, {@code Content-Length}, {@code Expect}, {@code Upgrade}) fail the
- * request with {@code OTHER} rather than being sent.
+ * on the thread calling {@link #close()} for requests that close fails. Headers that would change the
+ * message framing or the target (the same list as {@link NettyTransport}'s, {@code Transfer-Encoding}
+ * among them) fail the request with {@code OTHER} rather than being sent.
  *
  * <p><strong>Known limit:</strong> {@code java.net.http} resolves the host again itself when it connects
  * and offers no way to pin the address checked here. A name whose DNS answer changes between the check
@@ -234,6 +234,7 @@ public final class JdkHttpTransport implements Transport {
         boolean ownUserAgent = false;
         for (Map.Entry<String, String> header : request.headers().entrySet()) {
             String name = header.getKey();
+            OwnedHeaders.refuse(name);
             if (name.equalsIgnoreCase("content-type")) {
                 continue;
             }

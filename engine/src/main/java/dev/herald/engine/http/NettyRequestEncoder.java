@@ -3,9 +3,7 @@ package dev.herald.engine.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes a webhook request as the bytes of one HTTP/1.1 message, head and body in one array, on the
@@ -14,10 +12,6 @@ import java.util.Set;
  * nothing beyond Latin-1), and headers the transport owns are refused. A pure function.
  */
 final class NettyRequestEncoder {
-
-    /** Headers the transport owns: they decide framing, the target or the connection's life. */
-    static final Set<String> RESTRICTED_HEADERS = Set.of("host", "connection", "content-length",
-            "transfer-encoding", "expect", "upgrade", "te", "trailer", "keep-alive", "proxy-connection");
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
@@ -38,11 +32,8 @@ final class NettyRequestEncoder {
         // Worst case: a target character percent-encodes to at most nine bytes.
         int size = 5 + target.length() * 9 + 17 + authority.length() + 2 + 32 + 16 + 10 + 4 + body.length;
         for (Map.Entry<String, String> header : headers.entrySet()) {
-            String lower = header.getKey().toLowerCase(Locale.ROOT);
-            if (RESTRICTED_HEADERS.contains(lower)) {
-                throw new IllegalArgumentException("restricted header");
-            }
-            ownUserAgent |= lower.equals("user-agent");
+            OwnedHeaders.refuse(header.getKey());
+            ownUserAgent |= header.getKey().equalsIgnoreCase("user-agent");
             size += header.getKey().length() + header.getValue().length() + 4;
         }
         if (!ownUserAgent) {
