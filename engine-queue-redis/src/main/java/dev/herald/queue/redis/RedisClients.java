@@ -2,6 +2,7 @@ package dev.herald.queue.redis;
 
 import java.net.URI;
 import java.time.Duration;
+import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
@@ -16,13 +17,23 @@ final class RedisClients {
     /**
      * Client settings from the URL (user, password, database, TLS for {@code rediss}) and the timeouts.
      * A blocking read may take {@code blockTime} on top of the socket timeout before it counts as hung.
+     * Over TLS the server's certificate must name the URL's host; the trust comes from the configured
+     * SSL context, else from the JVM's default one.
      */
     static DefaultJedisClientConfig clientConfig(URI url, RedisDeliveryQueue.Builder settings) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis(settings.connectTimeout))
                 .socketTimeoutMillis(millis(settings.socketTimeout))
-                .blockingSocketTimeoutMillis(millis(settings.socketTimeout.plus(settings.blockTime)))
-                .ssl(JedisURIHelper.isRedisSSLScheme(url));
+                .blockingSocketTimeoutMillis(millis(settings.socketTimeout.plus(settings.blockTime)));
+        if (RedisDeliveryQueue.Builder.isTls(url)) {
+            // Said explicitly rather than left to the client: Jedis only turned it on by default in later versions.
+            SSLParameters verifyHostName = new SSLParameters();
+            verifyHostName.setEndpointIdentificationAlgorithm("HTTPS");
+            config.ssl(true).sslParameters(verifyHostName);
+            if (settings.sslContext != null) {
+                config.sslSocketFactory(settings.sslContext.getSocketFactory());
+            }
+        }
         String user = JedisURIHelper.getUser(url);
         String password = JedisURIHelper.getPassword(url);
         if (user != null) {

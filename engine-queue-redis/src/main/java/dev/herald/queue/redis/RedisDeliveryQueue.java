@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
@@ -207,7 +208,7 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
         } catch (JedisException e) {
             failed("offer", e);
             throw new RedisQueueException("Redis queue '" + keyPrefix + "' could not take " + deliveries.size()
-                    + " entries: " + e.getClass().getSimpleName(), e);
+                    + " entries: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -615,7 +616,8 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
      * key prefix {@value #DEFAULT_KEY_PREFIX}, group {@value #DEFAULT_GROUP}, consumer the host name plus
      * a random suffix, block time 500 ms, claim idle time 1 min, stream max length
      * {@value #DEFAULT_STREAM_MAX_LENGTH}, pool size {@value #DEFAULT_POOL_SIZE} with no minimum idle,
-     * connect and socket timeouts 2 s, pool max wait 2 s, clock {@link Clock#systemUTC()}.
+     * connect and socket timeouts 2 s, pool max wait 2 s, clock {@link Clock#systemUTC()}; for a {@code rediss://}
+     * url, the JVM's default trust store (see {@link #sslContext(SSLContext)}).
      *
      * <p>Each setter checks its argument: null throws {@link NullPointerException}, out of range
      * {@link IllegalArgumentException}, a clash with another setting {@link IllegalStateException}. Reusable;
@@ -640,6 +642,7 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
         Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
         Duration poolMaxWait = DEFAULT_POOL_MAX_WAIT;
         Clock clock = Clock.systemUTC();
+        SSLContext sslContext;
         /** The first connection setting given, which only applies to a client made from {@link #url}. */
         private String connectionSetting;
 
@@ -650,9 +653,15 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
          * Where Redis is: {@code redis://[[user]:password@]host[:port][/database]}, or {@code rediss://…}
          * for TLS. The queue makes and owns a pooled client for it.
          *
+         * <p>Over TLS, the server's certificate must chain to a trusted certificate authority (the JVM's
+         * default trust store, or what {@link #sslContext(SSLContext)} gives) and name the url's host: host
+         * name verification is always on, so connect by the name the certificate holds (an IP address only
+         * matches a certificate listing that address).
+         *
          * @throws NullPointerException     if {@code url} is null
          * @throws IllegalArgumentException if it is not such a URL (the message does not repeat it)
-         * @throws IllegalStateException    if {@link #client} was set
+         * @throws IllegalStateException    if {@link #client} was set, or if it is a {@code redis://} url
+         *                                  and {@link #sslContext(SSLContext)} was set
          */
         public Builder url(String url) {
             Objects.requireNonNull(url, "url");
@@ -668,6 +677,9 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
             String scheme = parsed.getScheme();
             if (!"redis".equals(scheme) && !"rediss".equals(scheme) || parsed.getHost() == null) {
                 throw new IllegalArgumentException("url must look like redis://host:port or rediss://host:port");
+            }
+            if (sslContext != null && !isTls(parsed)) {
+                throw new IllegalStateException("sslContext applies only to a rediss:// url; it clashes with a redis:// url");
             }
             this.url = parsed;
             return this;
@@ -846,6 +858,32 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
         }
 
         /**
+         * Trust material, and a client certificate if Redis asks for one ({@code tls-auth-clients}), for the
+         * TLS connections of a {@code rediss://} {@link #url(String) url}: for instance a context whose trust
+         * manager holds a private certificate authority. Default: the JVM's default trust store. Host name
+         * verification stays on whatever the context: the certificate must name the url's host. A host that
+         * needs other TLS settings builds its own client and passes it with {@link #client}.
+         *
+         * @throws NullPointerException     if {@code sslContext} is null
+         * @throws IllegalArgumentException if it was not initialised ({@link SSLContext#init})
+         * @throws IllegalStateException    if {@link #client} was set, or {@link #url(String)} is a
+         *                                  {@code redis://} url
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            Objects.requireNonNull(sslContext, "sslContext");
+            try {
+                sslContext.getSocketFactory();
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("sslContext must be initialised (SSLContext.init) before it is given");
+            }
+            if (url != null && !isTls(url)) {
+                throw new IllegalStateException("sslContext applies only to a rediss:// url; it clashes with the redis:// url set");
+            }
+            this.sslContext = touch("sslContext", sslContext);
+            return this;
+        }
+
+        /**
          * The clock that decides when a delayed entry is due.
          *
          * @throws NullPointerException if {@code clock} is null
@@ -860,7 +898,8 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
          * so an instance starts while Redis is down.
          *
          * @throws IllegalStateException if neither {@link #url(String)} nor {@link #client} was set, if
-         *                               connection settings were given with {@link #client}, or if
+         *                               connection settings were given with {@link #client}, if
+         *                               {@code sslContext} was given with a {@code redis://} url, or if
          *                               {@code poolMinIdle} exceeds {@code poolSize}
          */
         public RedisDeliveryQueue build() {
@@ -869,6 +908,9 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
             }
             if (client != null && connectionSetting != null) {
                 throw new IllegalStateException(connectionSetting + " applies only to a client made from url, but client was set");
+            }
+            if (sslContext != null && url != null && !isTls(url)) {
+                throw new IllegalStateException("sslContext applies only to a rediss:// url, but url is redis://");
             }
             if (poolMinIdle > poolSize) {
                 throw new IllegalStateException("poolMinIdle (" + poolMinIdle + ") exceeds poolSize (" + poolSize + ")");
@@ -895,6 +937,10 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
                 connectionSetting = setting;
             }
             return value;
+        }
+
+        static boolean isTls(URI url) {
+            return "rediss".equals(url.getScheme());
         }
 
         private static Duration inRange(String name, Duration value, Duration min, Duration max) {

@@ -1,9 +1,12 @@
 package dev.herald.queue.redis;
 
+import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -12,21 +15,25 @@ import redis.embedded.RedisServer;
 
 /**
  * A real Redis server (the binary shipped by embedded-redis) on a free port of 127.0.0.1, without
- * persistence, so that a restart loses everything, as a Redis without AOF does.
+ * persistence, so that a restart loses everything, as a Redis without AOF does. The binary is built with
+ * TLS, so a server may also listen for TLS on a second port.
  */
 final class EmbeddedRedis implements AutoCloseable {
 
     private final int port;
+    private final int tlsPort;
     private final String password;
     private final RedisServer server;
 
-    private EmbeddedRedis(String password) {
+    private EmbeddedRedis(String password, List<String> tlsSettings, int tlsPort) {
         this.port = freePort();
+        this.tlsPort = tlsPort;
         this.password = password;
         List<String> settings = new ArrayList<>(List.of("save \"\"", "appendonly no"));
         if (password != null) {
             settings.add("requirepass " + password);
         }
+        settings.addAll(tlsSettings);
         try {
             var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1");
             settings.forEach(builder::setting);
@@ -39,12 +46,39 @@ final class EmbeddedRedis implements AutoCloseable {
 
     /** A started server without a password. */
     static EmbeddedRedis launch() {
-        return new EmbeddedRedis(null);
+        return new EmbeddedRedis(null, List.of(), -1);
     }
 
     /** A started server that requires {@code password}. */
     static EmbeddedRedis launchWithPassword(String password) {
-        return new EmbeddedRedis(password);
+        return new EmbeddedRedis(password, List.of(), -1);
+    }
+
+    /**
+     * A started server that requires {@code password} and also listens for TLS on {@link #tlsPort()},
+     * presenting {@code certificate}. With {@code clientCertificates}, it accepts only clients presenting a
+     * certificate issued by the authority that issued its own (Redis's default); otherwise it asks for none.
+     * The PEM files Redis reads are written to {@code directory}.
+     */
+    static EmbeddedRedis launchWithTls(String password, X509Bundle certificate, boolean clientCertificates, Path directory) {
+        Path chain = directory.resolve("redis-chain.pem");
+        Path key = directory.resolve("redis-key.pem");
+        Path authority = directory.resolve("redis-ca.pem");
+        try {
+            Files.createDirectories(directory);
+            Files.writeString(chain, certificate.getCertificatePathPEM());
+            Files.writeString(key, certificate.getPrivateKeyPEM());
+            Files.writeString(authority, certificate.getRootCertificatePEM());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int tlsPort = freePort();
+        return new EmbeddedRedis(password, List.of(
+                "tls-port " + tlsPort,
+                "tls-cert-file \"" + chain + "\"",
+                "tls-key-file \"" + key + "\"",
+                "tls-ca-cert-file \"" + authority + "\"",
+                "tls-auth-clients " + (clientCertificates ? "yes" : "no")), tlsPort);
     }
 
     String url() {
@@ -53,6 +87,14 @@ final class EmbeddedRedis implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The TLS port of a server made by {@link #launchWithTls}. */
+    int tlsPort() {
+        if (tlsPort < 0) {
+            throw new IllegalStateException("this server does not listen for TLS");
+        }
+        return tlsPort;
     }
 
     /** A client for looking at what the queue left in Redis. */

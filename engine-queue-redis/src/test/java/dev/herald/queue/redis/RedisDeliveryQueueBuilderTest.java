@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
@@ -28,6 +29,7 @@ class RedisDeliveryQueueBuilderTest {
         assertThatThrownBy(() -> builder().socketTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("socketTimeout");
         assertThatThrownBy(() -> builder().poolMaxWait(null)).isInstanceOf(NullPointerException.class).hasMessage("poolMaxWait");
         assertThatThrownBy(() -> builder().clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock");
+        assertThatThrownBy(() -> builder().sslContext(null)).isInstanceOf(NullPointerException.class).hasMessage("sslContext");
     }
 
     @Test
@@ -52,10 +54,13 @@ class RedisDeliveryQueueBuilderTest {
         assertThatThrownBy(() -> builder().connectTimeout(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder().socketTimeout(Duration.ofMinutes(6))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder().poolMaxWait(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder().sslContext(SSLContext.getInstance("TLS"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("initialised");
     }
 
     @Test
-    void clashesAreRefused() {
+    void clashesAreRefused() throws Exception {
+        SSLContext tls = SSLContext.getDefault();
         try (RedisClient client = RedisClient.create("127.0.0.1", 1)) {
             assertThatThrownBy(() -> builder().url("redis://localhost").client(client))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("url");
@@ -65,7 +70,21 @@ class RedisDeliveryQueueBuilderTest {
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("poolSize");
             assertThatThrownBy(() -> builder().socketTimeout(Duration.ofSeconds(1)).client(client))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("socketTimeout");
+            assertThatThrownBy(() -> builder().client(client).sslContext(tls))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("sslContext").hasMessageContaining("client");
+            assertThatThrownBy(() -> builder().sslContext(tls).client(client))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("sslContext").hasMessageContaining("client");
         }
+        assertThatThrownBy(() -> builder().url("redis://localhost").sslContext(tls))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("sslContext").hasMessageContaining("redis://");
+        assertThatThrownBy(() -> builder().sslContext(tls).url("redis://localhost"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("sslContext").hasMessageContaining("redis://");
+        assertThatThrownBy(() -> builder().url("rediss://localhost").sslContext(tls).url("redis://localhost"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("sslContext");
+        RedisDeliveryQueue.Builder changedBehindTheSetters = builder().url("rediss://localhost").sslContext(tls);
+        changedBehindTheSetters.url = URI.create("redis://localhost");
+        assertThatThrownBy(changedBehindTheSetters::build)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("sslContext").hasMessageContaining("redis://");
         assertThatThrownBy(() -> builder().build()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> builder().url("redis://localhost").poolSize(2).poolMinIdle(3).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("poolMinIdle").hasMessageContaining("poolSize");
@@ -86,6 +105,23 @@ class RedisDeliveryQueueBuilderTest {
         assertThat(plain.isSsl()).isFalse();
         assertThat(plain.getPassword()).isNull();
         assertThat(settings.toString()).doesNotContain("pw").contains("rediss://redis.example:6380");
+    }
+
+    @Test
+    void tlsVerifiesTheHostNameAndUsesTheGivenContext() throws Exception {
+        DefaultJedisClientConfig jvmTrust = RedisClients.clientConfig(URI.create("rediss://redis.example"), builder());
+        assertThat(jvmTrust.getSslParameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
+        assertThat(jvmTrust.getSslSocketFactory()).as("the JVM's default").isNull();
+
+        RedisDeliveryQueue.Builder settings = builder().url("rediss://redis.example").sslContext(SSLContext.getDefault());
+        DefaultJedisClientConfig ownTrust = RedisClients.clientConfig(settings.url, settings);
+        assertThat(ownTrust.isSsl()).isTrue();
+        assertThat(ownTrust.getSslParameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
+        assertThat(ownTrust.getSslSocketFactory()).isNotNull();
+
+        DefaultJedisClientConfig plain = RedisClients.clientConfig(URI.create("redis://redis.example"), builder());
+        assertThat(plain.getSslParameters()).isNull();
+        assertThat(plain.getSslSocketFactory()).isNull();
     }
 
     @Test
