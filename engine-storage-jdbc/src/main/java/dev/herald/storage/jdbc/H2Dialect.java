@@ -31,12 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class H2Dialect extends Dialect {
     private static final String CANDIDATES_BY_ID =
-            "SELECT id, claimable_at FROM herald_deliveries WHERE id = ANY(?) AND " + CLAIMABLE;
+            "SELECT id, claimable_at FROM herald_delivery_state WHERE id = ANY(?) AND " + CLAIMABLE;
     private static final String CANDIDATES_DUE =
-            "SELECT id, claimable_at FROM herald_deliveries WHERE claimable_at >= " + FROM_START
+            "SELECT id, claimable_at FROM herald_delivery_state WHERE claimable_at >= " + FROM_START
                     + " AND " + CLAIMABLE + " ORDER BY claimable_at LIMIT ?";
     private static final String CLAIM_ONE =
-            "UPDATE herald_deliveries SET " + SET_IN_FLIGHT + " WHERE id = ? AND " + CLAIMABLE;
+            "UPDATE herald_delivery_state SET " + SET_IN_FLIGHT + " WHERE id = ? AND " + CLAIMABLE;
 
     /**
      * H2 runs DDL outside transactions, so the schema lock is a lock in this JVM, one per database URL.

@@ -375,6 +375,13 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     }
                     ps.executeBatch();
                 }
+                try (PreparedStatement ps = c.prepareStatement(Rows.STATE_INSERT)) {
+                    for (Delivery d : deliveries) {
+                        Rows.bindState(ps, d);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
             }
             return true;
         });
@@ -470,10 +477,35 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         Limits.check("lease owner", lease.owner(), Limits.LEASE_OWNER);
     }
 
-    private static final String RECORD = "UPDATE herald_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, "
-            + "last_error = ?, updated_at = ?, claimable_at = ?, dead_letter_tenant = CASE WHEN ? THEN tenant END, "
-            + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
+    /** The inline attempt's columns of {@code herald_delivery_state}, in {@link Rows#attemptValues} order. */
+    private static final List<String> STATE_ATTEMPT = List.of("attempt_id", "attempt_number", "attempt_started_at",
+            "attempt_duration_micros", "attempt_response_status", "attempt_response_body", "attempt_error_kind",
+            "attempt_error_message");
 
+    /**
+     * One statement for outcomes with and without an attempt, so that a batch keeps its id order (lock
+     * order): each inline attempt column takes the new value only when the first parameter of its pair is
+     * true. The dead-letter tenant is read from the delivery only when the outcome is FAILED or DEAD.
+     */
+    private static final String RECORD = "UPDATE herald_delivery_state SET status = ?, attempts = ?, "
+            + "next_attempt_at = ?, last_error = ?, updated_at = ?, claimable_at = ?, dead_letter_tenant = CASE WHEN ? "
+            + "THEN (SELECT d.tenant FROM herald_deliveries d WHERE d.id = herald_delivery_state.id) END, "
+            + "lease_owner = NULL, lease_until = NULL, "
+            + String.join(", ", STATE_ATTEMPT.stream().map(col -> col + " = CASE WHEN ? THEN ? ELSE " + col + " END").toList())
+            + " WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
+
+    /** Moves a delivery's inline attempt to the log, under the same condition as {@link #RECORD}. */
+    private static final String MOVE_ATTEMPT = "INSERT INTO herald_attempts (" + Rows.ATTEMPT_COLUMNS + ") SELECT "
+            + Rows.STATE_ATTEMPT_COLUMNS + " FROM herald_delivery_state WHERE id = ? AND attempt_id = ? "
+            + "AND status = 'IN_FLIGHT' AND lease_owner = ?";
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The latest attempt of a delivery is kept in its state row; recording another attempt first moves
+     * the one held there to {@code herald_attempts}. A delivery that succeeds at its first attempt thus
+     * costs one row update, no insert.
+     */
     @Override
     public Set<String> record(List<Outcome> outcomes) {
         Objects.requireNonNull(outcomes, "outcomes");
@@ -482,48 +514,37 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         }
         List<Outcome> sorted = new ArrayList<>(outcomes);
         sorted.sort(Comparator.comparing(Outcome::deliveryId)); // lock order
+        List<Object[]> attemptValues = new ArrayList<>(sorted.size());
         for (Outcome o : sorted) {
             Limits.check("last error", o.lastError(), Limits.ERROR);
+            attemptValues.add(o.attempt() == null ? null : Rows.attemptValues(o.attempt()));
         }
         try {
             return jdbc.transaction(c -> {
+                Map<String, String> moved = moveHeldAttempts(c, sorted);
                 int[] counts;
                 try (PreparedStatement ps = c.prepareStatement(RECORD)) {
-                    for (Outcome o : sorted) {
-                        long next = Jdbc.micros(o.nextAttemptAt());
-                        long at = Jdbc.micros(o.at());
-                        boolean done = o.status().isFinal();
-                        ps.setString(1, o.status().name());
-                        ps.setInt(2, o.attempts());
-                        ps.setLong(3, next);
-                        ps.setString(4, o.lastError());
-                        ps.setLong(5, at);
-                        Rows.setMicros(ps, 6, done ? null : next);
-                        ps.setBoolean(7, o.status().isReplayable());
-                        ps.setString(8, o.deliveryId());
-                        ps.setString(9, o.leaseOwner());
+                    for (int i = 0; i < sorted.size(); i++) {
+                        bindRecord(ps, sorted.get(i), attemptValues.get(i));
                         ps.addBatch();
                     }
                     counts = ps.executeBatch();
                 }
                 Set<String> applied = new TreeSet<>();
-                List<Outcome> withAttempt = new ArrayList<>();
+                List<String> strayMoves = new ArrayList<>();
                 for (int i = 0; i < sorted.size(); i++) {
+                    String id = sorted.get(i).deliveryId();
                     if (counts[i] > 0) {
-                        Outcome o = sorted.get(i);
-                        applied.add(o.deliveryId());
-                        if (o.attempt() != null) {
-                            withAttempt.add(o);
-                        }
+                        applied.add(id);
+                    } else if (moved.containsKey(id)) {
+                        strayMoves.add(moved.get(id));
                     }
                 }
-                if (!withAttempt.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(Rows.ATTEMPT_INSERT)) {
-                        for (Outcome o : withAttempt) {
-                            Rows.bindAttempt(ps, o.deliveryId(), o.attempt());
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
+                if (!strayMoves.isEmpty()) {
+                    // The lease changed hands between the move and the update: the attempt stays where it was.
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_attempts WHERE id = ANY(?)")) {
+                        ps.setArray(1, Dialect.varchars(c, strayMoves));
+                        ps.executeUpdate();
                     }
                 }
                 return applied;
@@ -533,6 +554,74 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         } catch (ArithmeticException e) {
             throw Jdbc.failure("record outcomes", e);
         }
+    }
+
+    /**
+     * Moves the inline attempt of every delivery among {@code sorted} that brings a new attempt and
+     * already holds one; returns the delivery ids moved, with the id of the attempt moved. One read when
+     * none holds an attempt, which is the case for every first attempt.
+     */
+    private static Map<String, String> moveHeldAttempts(Connection c, List<Outcome> sorted) throws SQLException {
+        List<String> withAttempt = new ArrayList<>();
+        for (Outcome o : sorted) {
+            if (o.attempt() != null) {
+                withAttempt.add(o.deliveryId());
+            }
+        }
+        Map<String, String> held = new java.util.TreeMap<>();
+        if (withAttempt.isEmpty()) {
+            return held;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, attempt_id FROM herald_delivery_state "
+                + "WHERE id = ANY(?) AND attempt_id IS NOT NULL")) {
+            ps.setArray(1, Dialect.varchars(c, withAttempt));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        if (held.isEmpty()) {
+            return held;
+        }
+        Map<String, String> owners = new java.util.HashMap<>();
+        sorted.forEach(o -> owners.put(o.deliveryId(), o.leaseOwner()));
+        List<String> ids = new ArrayList<>(held.keySet());
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement(MOVE_ATTEMPT)) {
+            for (String id : ids) {
+                ps.setString(1, id);
+                ps.setString(2, held.get(id));
+                ps.setString(3, owners.get(id));
+                ps.addBatch();
+            }
+            counts = ps.executeBatch();
+        }
+        Map<String, String> moved = new java.util.TreeMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (counts[i] > 0) {
+                moved.put(ids.get(i), held.get(ids.get(i)));
+            }
+        }
+        return moved;
+    }
+
+    private static void bindRecord(PreparedStatement ps, Outcome o, Object[] attempt) throws SQLException {
+        long next = Jdbc.micros(o.nextAttemptAt());
+        ps.setString(1, o.status().name());
+        ps.setInt(2, o.attempts());
+        ps.setLong(3, next);
+        ps.setString(4, o.lastError());
+        ps.setLong(5, Jdbc.micros(o.at()));
+        Rows.setMicros(ps, 6, o.status().isFinal() ? null : next);
+        ps.setBoolean(7, o.status().isReplayable());
+        int i = 8;
+        for (int k = 0; k < STATE_ATTEMPT.size(); k++) {
+            ps.setBoolean(i++, attempt != null);
+            Rows.setValue(ps, i++, attempt == null ? null : attempt[k], Rows.ATTEMPT_VALUE_TYPES[k]);
+        }
+        ps.setString(i++, o.deliveryId());
+        ps.setString(i, o.leaseOwner());
     }
 
     @Override
@@ -546,7 +635,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         long at = Jdbc.micros(now);
         try {
             jdbc.transaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_deliveries SET status = 'SCHEDULED', "
+                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_delivery_state SET status = 'SCHEDULED', "
                         + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL "
                         + "WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?")) {
                     for (String id : new TreeSet<>(deliveryIds)) {
@@ -570,7 +659,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         try {
             return jdbc.read(c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.DELIVERY_COLUMNS
-                        + " FROM herald_deliveries WHERE id = ? AND tenant = ?")) {
+                        + " FROM " + Rows.DELIVERY_TABLES + " WHERE d.id = ? AND d.tenant = ?")) {
                     ps.setString(1, deliveryId);
                     ps.setString(2, tenant);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -586,37 +675,41 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     @Override
     public Page<Delivery> listDeliveries(DeliveryQuery query) {
         Objects.requireNonNull(query, "query");
+        boolean deadLetters = query.status() != null && query.status().isReplayable();
+        // Dead letters are listed from the state table's index, everything else from the delivery table's;
+        // the table named first is the one H2 reads in index order (it keeps that join order here).
+        String from = deadLetters ? "herald_delivery_state s JOIN herald_deliveries d ON d.id = s.id"
+                : Rows.DELIVERY_TABLES;
         StringBuilder sql = new StringBuilder("SELECT ").append(Rows.DELIVERY_COLUMNS)
-                .append(" FROM herald_deliveries WHERE tenant = ?");
+                .append(" FROM ").append(from).append(" WHERE d.tenant = ?");
         List<String> args = new ArrayList<>();
         args.add(query.tenant());
         if (query.endpointId() != null) {
-            sql.append(" AND endpoint_id = ?");
+            sql.append(" AND d.endpoint_id = ?");
             args.add(query.endpointId());
         }
         if (query.eventId() != null) {
-            sql.append(" AND event_id = ?");
+            sql.append(" AND d.event_id = ?");
             args.add(query.eventId());
         }
-        boolean deadLetters = query.status() != null && query.status().isReplayable();
         if (deadLetters) {
-            sql.append(" AND dead_letter_tenant = ?");
+            sql.append(" AND s.dead_letter_tenant = ?");
             args.add(query.tenant());
         }
         if (query.status() != null) {
-            sql.append(" AND status = ?");
+            sql.append(" AND s.status = ?");
             args.add(query.status().name());
         }
         if (query.before() != null) {
-            sql.append(" AND id < ?");
+            sql.append(deadLetters ? " AND s.id < ?" : " AND d.id < ?");
             args.add(query.before());
         }
         // Equal columns repeated in ORDER BY let H2 read the matching index in order and stop at the limit
         // (it only matches an ORDER BY that starts with the index's columns); PostgreSQL needs no hint.
-        String order = query.eventId() != null ? "event_id, id DESC"
-                : query.endpointId() != null ? "endpoint_id, id DESC"
-                : deadLetters ? "dead_letter_tenant, id DESC"
-                : "tenant, id DESC";
+        String order = query.eventId() != null ? "d.event_id, d.id DESC"
+                : query.endpointId() != null ? "d.endpoint_id, d.id DESC"
+                : deadLetters ? "s.dead_letter_tenant, s.id DESC"
+                : "d.tenant, d.id DESC";
         sql.append(" ORDER BY ").append(order).append(" LIMIT ?");
         try {
             List<Delivery> rows = jdbc.read(c -> {
@@ -644,11 +737,17 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     public List<Attempt> attempts(String tenant, String deliveryId) {
         try {
             return jdbc.read(c -> {
+                // The log, and the latest attempt that the state row holds until a later one moves it there.
                 try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.qualified("a", Rows.ATTEMPT_COLUMNS)
                         + " FROM herald_attempts a JOIN herald_deliveries d ON d.id = a.delivery_id"
-                        + " WHERE a.delivery_id = ? AND d.tenant = ? ORDER BY a.attempt_number, a.started_at, a.id")) {
+                        + " WHERE a.delivery_id = ? AND d.tenant = ?"
+                        + " UNION ALL SELECT " + Rows.qualified("s", Rows.STATE_ATTEMPT_COLUMNS) + " FROM "
+                        + Rows.DELIVERY_TABLES + " WHERE d.id = ? AND d.tenant = ? AND s.attempt_id IS NOT NULL"
+                        + " ORDER BY 3, 4, 1")) {
                     ps.setString(1, deliveryId);
                     ps.setString(2, tenant);
+                    ps.setString(3, deliveryId);
+                    ps.setString(4, tenant);
                     List<Attempt> out = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -673,18 +772,20 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         long at = Jdbc.micros(now);
         try {
             return jdbc.transaction(c -> {
+                // The tenant and the endpoint never change, so checking them here is enough.
                 List<String> candidates = new ArrayList<>();
-                if (deliveryId != null) {
-                    candidates.add(deliveryId);
-                } else {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM herald_deliveries "
-                            + "WHERE endpoint_id = ? AND tenant = ? AND status IN " + REPLAYABLE + " ORDER BY id")) {
-                        ps.setString(1, endpointId);
-                        ps.setString(2, tenant);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                candidates.add(rs.getString(1));
-                            }
+                try (PreparedStatement ps = c.prepareStatement("SELECT d.id FROM " + Rows.DELIVERY_TABLES + " WHERE "
+                        + (deliveryId != null ? "d.id = ?" : "d.endpoint_id = ?") + " AND d.tenant = ?"
+                        + (deliveryId != null && endpointId != null ? " AND d.endpoint_id = ?" : "")
+                        + " AND s.status IN " + REPLAYABLE + " ORDER BY d.id")) {
+                    ps.setString(1, deliveryId != null ? deliveryId : endpointId);
+                    ps.setString(2, tenant);
+                    if (deliveryId != null && endpointId != null) {
+                        ps.setString(3, endpointId);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            candidates.add(rs.getString(1));
                         }
                     }
                 }
@@ -692,19 +793,14 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     return List.<String>of();
                 }
                 int[] counts;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_deliveries SET status = 'SCHEDULED', "
+                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_delivery_state SET status = 'SCHEDULED', "
                         + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, dead_letter_tenant = NULL "
-                        + "WHERE id = ? AND tenant = ? AND status IN " + REPLAYABLE
-                        + (endpointId == null ? "" : " AND endpoint_id = ?"))) {
+                        + "WHERE id = ? AND status IN " + REPLAYABLE)) {
                     for (String id : candidates) {
                         ps.setLong(1, at);
                         ps.setLong(2, at);
                         ps.setLong(3, at);
                         ps.setString(4, id);
-                        ps.setString(5, tenant);
-                        if (endpointId != null) {
-                            ps.setString(6, endpointId);
-                        }
                         ps.addBatch();
                     }
                     counts = ps.executeBatch();
@@ -731,7 +827,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     counts.put(s, 0L);
                 }
                 try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM herald_deliveries GROUP BY status")) {
+                     ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM herald_delivery_state GROUP BY status")) {
                     while (rs.next()) {
                         counts.put(DeliveryStatus.valueOf(rs.getString(1)), rs.getLong(2));
                     }
@@ -749,7 +845,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             return jdbc.read(c -> {
                 // Walks the claim index from its start; only IN_FLIGHT rows are skipped on the way.
                 try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT claimable_at FROM herald_deliveries WHERE claimable_at >= "
+                     ResultSet rs = st.executeQuery("SELECT claimable_at FROM herald_delivery_state WHERE claimable_at >= "
                              + Dialect.FROM_START + " AND status = 'SCHEDULED' ORDER BY claimable_at LIMIT 1")) {
                     return rs.next() ? Optional.of(Jdbc.instant(rs.getLong(1))) : Optional.<Instant>empty();
                 }
@@ -771,8 +867,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 Map<String, String> eventOf = new java.util.TreeMap<>();
                 // Final deliveries are the NULL entries of the claim index, in about the order they were
                 // written; reading them needs no index of its own, which every outcome would have to update.
-                try (PreparedStatement ps = c.prepareStatement("SELECT id, event_id FROM herald_deliveries "
-                        + "WHERE claimable_at IS NULL AND updated_at < ? LIMIT ?")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT s.id, d.event_id FROM " + Rows.DELIVERY_TABLES
+                        + " WHERE s.claimable_at IS NULL AND s.updated_at < ? LIMIT ?")) {
                     ps.setLong(1, cutoff);
                     ps.setInt(2, limit);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -786,7 +882,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 if (!ids.isEmpty()) {
                     int[] counts;
                     // Repeats the condition: a replay may have made one of them live again meanwhile.
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_deliveries "
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_delivery_state "
                             + "WHERE id = ? AND claimable_at IS NULL AND updated_at < ? AND status IN " + FINAL_STATES)) {
                         for (String id : ids) {
                             ps.setString(1, id);
@@ -802,6 +898,10 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     }
                 }
                 if (!deleted.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_deliveries WHERE id = ANY(?)")) {
+                        ps.setArray(1, Dialect.varchars(c, deleted));
+                        ps.executeUpdate();
+                    }
                     try (PreparedStatement ps = c.prepareStatement(
                             "DELETE FROM herald_attempts WHERE delivery_id = ANY(?)")) {
                         ps.setArray(1, Dialect.varchars(c, deleted));
