@@ -70,8 +70,25 @@ abstract class Dialect {
         return c.createArrayOf("VARCHAR", values.toArray());
     }
 
+    /**
+     * The state rows' numbers of those of {@code ids} that exist, in number order: the order in which
+     * every multi-row write of the store changes state rows (lock order).
+     */
+    static java.util.SortedMap<Long, String> seqs(Connection c, Collection<String> ids) throws SQLException {
+        java.util.SortedMap<Long, String> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, id FROM herald_deliveries WHERE id = ANY(?)")) {
+            ps.setArray(1, varchars(c, ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
     private static final String TASKS = "SELECT " + Rows.DELIVERY_COLUMNS + ", " + Rows.qualified("e", Rows.EVENT_COLUMNS)
-            + " FROM " + Rows.DELIVERY_TABLES + " JOIN herald_events e ON e.id = d.event_id WHERE s.id = ANY(?)";
+            + " FROM " + Rows.DELIVERY_TABLES + " JOIN herald_events e ON e.id = d.event_id WHERE d.id = ANY(?)";
 
     /**
      * Reads the claimed deliveries with their events, ordered by the due time they had before the claim

@@ -492,19 +492,23 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             + "THEN (SELECT d.tenant FROM herald_deliveries d WHERE d.id = herald_delivery_state.id) END, "
             + "lease_owner = NULL, lease_until = NULL, "
             + String.join(", ", STATE_ATTEMPT.stream().map(col -> col + " = CASE WHEN ? THEN ? ELSE " + col + " END").toList())
-            + " WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
+            + " WHERE seq = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
 
     /** Moves a delivery's inline attempt to the log, under the same condition as {@link #RECORD}. */
     private static final String MOVE_ATTEMPT = "INSERT INTO herald_attempts (" + Rows.ATTEMPT_COLUMNS + ") SELECT "
-            + Rows.STATE_ATTEMPT_COLUMNS + " FROM herald_delivery_state WHERE id = ? AND attempt_id = ? "
+            + Rows.STATE_ATTEMPT_COLUMNS + " FROM herald_delivery_state WHERE seq = ? AND attempt_id = ? "
             + "AND status = 'IN_FLIGHT' AND lease_owner = ?";
+
+    /** What {@link #record} needs to know of a delivery before writing: its state row, and the attempt it holds. */
+    private record Held(long seq, String attemptId) {
+    }
 
     /**
      * {@inheritDoc}
      *
      * <p>The latest attempt of a delivery is kept in its state row; recording another attempt first moves
      * the one held there to {@code herald_attempts}. A delivery that succeeds at its first attempt thus
-     * costs one row update, no insert.
+     * costs one read and one row update, no insert.
      */
     @Override
     public Set<String> record(List<Outcome> outcomes) {
@@ -512,20 +516,57 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         if (outcomes.isEmpty()) {
             return Set.of();
         }
-        List<Outcome> sorted = new ArrayList<>(outcomes);
-        sorted.sort(Comparator.comparing(Outcome::deliveryId)); // lock order
-        List<Object[]> attemptValues = new ArrayList<>(sorted.size());
-        for (Outcome o : sorted) {
+        for (Outcome o : outcomes) {
             Limits.check("last error", o.lastError(), Limits.ERROR);
-            attemptValues.add(o.attempt() == null ? null : Rows.attemptValues(o.attempt()));
+            if (o.attempt() != null) {
+                Rows.attemptValues(o.attempt()); // refuses oversized values before anything is written
+            }
         }
         try {
             return jdbc.transaction(c -> {
-                Map<String, String> moved = moveHeldAttempts(c, sorted);
+                Map<String, Held> held = held(c, outcomes);
+                // Outcomes of unknown deliveries apply to nothing; the rest go in state row order (lock order).
+                List<Outcome> sorted = new ArrayList<>();
+                for (Outcome o : outcomes) {
+                    if (held.containsKey(o.deliveryId())) {
+                        sorted.add(o);
+                    }
+                }
+                sorted.sort(Comparator.comparingLong(o -> held.get(o.deliveryId()).seq()));
+                // The attempt a delivery holds moves to the log before a new one takes its place; once per
+                // delivery, should an outcome be given twice.
+                Map<Integer, String> moves = new java.util.TreeMap<>();
+                Set<Long> moving = new java.util.HashSet<>();
+                for (int i = 0; i < sorted.size(); i++) {
+                    Held h = held.get(sorted.get(i).deliveryId());
+                    if (sorted.get(i).attempt() != null && h.attemptId() != null && moving.add(h.seq())) {
+                        moves.put(i, h.attemptId());
+                    }
+                }
+                Map<Integer, String> moved = new java.util.TreeMap<>();
+                if (!moves.isEmpty()) {
+                    List<Integer> order = new ArrayList<>(moves.keySet());
+                    int[] counts;
+                    try (PreparedStatement ps = c.prepareStatement(MOVE_ATTEMPT)) {
+                        for (int i : order) {
+                            Outcome o = sorted.get(i);
+                            ps.setLong(1, held.get(o.deliveryId()).seq());
+                            ps.setString(2, moves.get(i));
+                            ps.setString(3, o.leaseOwner());
+                            ps.addBatch();
+                        }
+                        counts = ps.executeBatch();
+                    }
+                    for (int k = 0; k < order.size(); k++) {
+                        if (counts[k] > 0) {
+                            moved.put(order.get(k), moves.get(order.get(k)));
+                        }
+                    }
+                }
                 int[] counts;
                 try (PreparedStatement ps = c.prepareStatement(RECORD)) {
-                    for (int i = 0; i < sorted.size(); i++) {
-                        bindRecord(ps, sorted.get(i), attemptValues.get(i));
+                    for (Outcome o : sorted) {
+                        bindRecord(ps, o, held.get(o.deliveryId()).seq());
                         ps.addBatch();
                     }
                     counts = ps.executeBatch();
@@ -533,11 +574,10 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 Set<String> applied = new TreeSet<>();
                 List<String> strayMoves = new ArrayList<>();
                 for (int i = 0; i < sorted.size(); i++) {
-                    String id = sorted.get(i).deliveryId();
                     if (counts[i] > 0) {
-                        applied.add(id);
-                    } else if (moved.containsKey(id)) {
-                        strayMoves.add(moved.get(id));
+                        applied.add(sorted.get(i).deliveryId());
+                    } else if (moved.containsKey(i)) {
+                        strayMoves.add(moved.get(i));
                     }
                 }
                 if (!strayMoves.isEmpty()) {
@@ -556,57 +596,24 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         }
     }
 
-    /**
-     * Moves the inline attempt of every delivery among {@code sorted} that brings a new attempt and
-     * already holds one; returns the delivery ids moved, with the id of the attempt moved. One read when
-     * none holds an attempt, which is the case for every first attempt.
-     */
-    private static Map<String, String> moveHeldAttempts(Connection c, List<Outcome> sorted) throws SQLException {
-        List<String> withAttempt = new ArrayList<>();
-        for (Outcome o : sorted) {
-            if (o.attempt() != null) {
-                withAttempt.add(o.deliveryId());
-            }
-        }
-        Map<String, String> held = new java.util.TreeMap<>();
-        if (withAttempt.isEmpty()) {
-            return held;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, attempt_id FROM herald_delivery_state "
-                + "WHERE id = ANY(?) AND attempt_id IS NOT NULL")) {
-            ps.setArray(1, Dialect.varchars(c, withAttempt));
+    /** One read for a batch of outcomes: each known delivery's state row and the attempt it holds. */
+    private static Map<String, Held> held(Connection c, List<Outcome> outcomes) throws SQLException {
+        Set<String> ids = new TreeSet<>();
+        outcomes.forEach(o -> ids.add(o.deliveryId()));
+        Map<String, Held> out = new java.util.HashMap<>(ids.size() * 2);
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.id, s.seq, s.attempt_id FROM " + Rows.DELIVERY_TABLES
+                + " WHERE d.id = ANY(?)")) {
+            ps.setArray(1, Dialect.varchars(c, ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    held.put(rs.getString(1), rs.getString(2));
+                    out.put(rs.getString(1), new Held(rs.getLong(2), rs.getString(3)));
                 }
             }
         }
-        if (held.isEmpty()) {
-            return held;
-        }
-        Map<String, String> owners = new java.util.HashMap<>();
-        sorted.forEach(o -> owners.put(o.deliveryId(), o.leaseOwner()));
-        List<String> ids = new ArrayList<>(held.keySet());
-        int[] counts;
-        try (PreparedStatement ps = c.prepareStatement(MOVE_ATTEMPT)) {
-            for (String id : ids) {
-                ps.setString(1, id);
-                ps.setString(2, held.get(id));
-                ps.setString(3, owners.get(id));
-                ps.addBatch();
-            }
-            counts = ps.executeBatch();
-        }
-        Map<String, String> moved = new java.util.TreeMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            if (counts[i] > 0) {
-                moved.put(ids.get(i), held.get(ids.get(i)));
-            }
-        }
-        return moved;
+        return out;
     }
 
-    private static void bindRecord(PreparedStatement ps, Outcome o, Object[] attempt) throws SQLException {
+    private static void bindRecord(PreparedStatement ps, Outcome o, long seq) throws SQLException {
         long next = Jdbc.micros(o.nextAttemptAt());
         ps.setString(1, o.status().name());
         ps.setInt(2, o.attempts());
@@ -615,12 +622,13 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         ps.setLong(5, Jdbc.micros(o.at()));
         Rows.setMicros(ps, 6, o.status().isFinal() ? null : next);
         ps.setBoolean(7, o.status().isReplayable());
+        Object[] attempt = o.attempt() == null ? null : Rows.attemptValues(o.attempt());
         int i = 8;
         for (int k = 0; k < STATE_ATTEMPT.size(); k++) {
             ps.setBoolean(i++, attempt != null);
             Rows.setValue(ps, i++, attempt == null ? null : attempt[k], Rows.ATTEMPT_VALUE_TYPES[k]);
         }
-        ps.setString(i++, o.deliveryId());
+        ps.setLong(i++, seq);
         ps.setString(i, o.leaseOwner());
     }
 
@@ -635,19 +643,24 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         long at = Jdbc.micros(now);
         try {
             jdbc.transaction(c -> {
+                Set<Long> seqs = Dialect.seqs(c, new TreeSet<>(deliveryIds)).keySet();
+                if (seqs.isEmpty()) {
+                    return null;
+                }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE herald_delivery_state SET status = 'SCHEDULED', "
                         + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL "
-                        + "WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?")) {
-                    for (String id : new TreeSet<>(deliveryIds)) {
+                        + "WHERE seq = ? AND status = 'IN_FLIGHT' AND lease_owner = ?")) {
+                    for (long seq : seqs) {
                         ps.setLong(1, at);
                         ps.setLong(2, at);
                         ps.setLong(3, at);
-                        ps.setString(4, id);
+                        ps.setLong(4, seq);
                         ps.setString(5, leaseOwner);
                         ps.addBatch();
                     }
-                    return ps.executeBatch();
+                    ps.executeBatch();
                 }
+                return null;
             });
         } catch (SQLException e) {
             throw Jdbc.failure("release", e);
@@ -773,11 +786,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         try {
             return jdbc.transaction(c -> {
                 // The tenant and the endpoint never change, so checking them here is enough.
-                List<String> candidates = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT d.id FROM " + Rows.DELIVERY_TABLES + " WHERE "
+                java.util.SortedMap<Long, String> candidates = new java.util.TreeMap<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT s.seq, d.id FROM " + Rows.DELIVERY_TABLES + " WHERE "
                         + (deliveryId != null ? "d.id = ?" : "d.endpoint_id = ?") + " AND d.tenant = ?"
                         + (deliveryId != null && endpointId != null ? " AND d.endpoint_id = ?" : "")
-                        + " AND s.status IN " + REPLAYABLE + " ORDER BY d.id")) {
+                        + " AND s.status IN " + REPLAYABLE)) {
                     ps.setString(1, deliveryId != null ? deliveryId : endpointId);
                     ps.setString(2, tenant);
                     if (deliveryId != null && endpointId != null) {
@@ -785,7 +798,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            candidates.add(rs.getString(1));
+                            candidates.put(rs.getLong(1), rs.getString(2));
                         }
                     }
                 }
@@ -795,22 +808,24 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 int[] counts;
                 try (PreparedStatement ps = c.prepareStatement("UPDATE herald_delivery_state SET status = 'SCHEDULED', "
                         + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, dead_letter_tenant = NULL "
-                        + "WHERE id = ? AND status IN " + REPLAYABLE)) {
-                    for (String id : candidates) {
+                        + "WHERE seq = ? AND status IN " + REPLAYABLE)) {
+                    for (long seq : candidates.keySet()) {
                         ps.setLong(1, at);
                         ps.setLong(2, at);
                         ps.setLong(3, at);
-                        ps.setString(4, id);
+                        ps.setLong(4, seq);
                         ps.addBatch();
                     }
                     counts = ps.executeBatch();
                 }
                 List<String> replayed = new ArrayList<>();
-                for (int i = 0; i < candidates.size(); i++) {
-                    if (counts[i] > 0) {
-                        replayed.add(candidates.get(i));
+                int i = 0;
+                for (String id : candidates.values()) {
+                    if (counts[i++] > 0) {
+                        replayed.add(id);
                     }
                 }
+                replayed.sort(Comparator.naturalOrder());
                 return replayed;
             });
         } catch (SQLException e) {
@@ -864,36 +879,38 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         long cutoff = Jdbc.micros(before);
         try {
             return jdbc.transaction(c -> {
-                Map<String, String> eventOf = new java.util.TreeMap<>();
+                Map<String, String> eventOf = new java.util.HashMap<>();
+                java.util.SortedMap<Long, String> idOf = new java.util.TreeMap<>();
                 // Final deliveries are the NULL entries of the claim index, in about the order they were
                 // written; reading them needs no index of its own, which every outcome would have to update.
-                try (PreparedStatement ps = c.prepareStatement("SELECT s.id, d.event_id FROM " + Rows.DELIVERY_TABLES
-                        + " WHERE s.claimable_at IS NULL AND s.updated_at < ? LIMIT ?")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT s.seq, s.id, d.event_id FROM herald_delivery_state s "
+                        + "JOIN herald_deliveries d ON d.id = s.id WHERE s.claimable_at IS NULL AND s.updated_at < ? LIMIT ?")) {
                     ps.setLong(1, cutoff);
                     ps.setInt(2, limit);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            eventOf.put(rs.getString(1), rs.getString(2));
+                            idOf.put(rs.getLong(1), rs.getString(2));
+                            eventOf.put(rs.getString(2), rs.getString(3));
                         }
                     }
                 }
-                List<String> ids = new ArrayList<>(eventOf.keySet());
                 List<String> deleted = new ArrayList<>();
-                if (!ids.isEmpty()) {
+                if (!idOf.isEmpty()) {
                     int[] counts;
                     // Repeats the condition: a replay may have made one of them live again meanwhile.
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_delivery_state "
-                            + "WHERE id = ? AND claimable_at IS NULL AND updated_at < ? AND status IN " + FINAL_STATES)) {
-                        for (String id : ids) {
-                            ps.setString(1, id);
+                            + "WHERE seq = ? AND claimable_at IS NULL AND updated_at < ? AND status IN " + FINAL_STATES)) {
+                        for (long seq : idOf.keySet()) {
+                            ps.setLong(1, seq);
                             ps.setLong(2, cutoff);
                             ps.addBatch();
                         }
                         counts = ps.executeBatch();
                     }
-                    for (int i = 0; i < ids.size(); i++) {
-                        if (counts[i] > 0) {
-                            deleted.add(ids.get(i));
+                    int i = 0;
+                    for (String id : idOf.values()) {
+                        if (counts[i++] > 0) {
+                            deleted.add(id);
                         }
                     }
                 }

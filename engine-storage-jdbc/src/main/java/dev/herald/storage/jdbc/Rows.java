@@ -33,7 +33,7 @@ final class Rows {
     static final String DELIVERY_COLUMNS = "d.id, d.tenant, d.event_id, d.event_type, d.endpoint_id, s.status, "
             + "s.attempts, s.next_attempt_at, s.last_error, d.created_at, s.updated_at";
     static final int DELIVERY_COLUMN_COUNT = 11;
-    static final String DELIVERY_TABLES = "herald_deliveries d JOIN herald_delivery_state s ON s.id = d.id";
+    static final String DELIVERY_TABLES = "herald_deliveries d JOIN herald_delivery_state s ON s.seq = d.seq";
     static final String ATTEMPT_COLUMNS = "id, delivery_id, attempt_number, started_at, duration_micros, "
             + "response_status, response_body, error_kind, error_message";
     /** The latest attempt as the state row holds it, in {@link #ATTEMPT_COLUMNS} order. */
@@ -125,20 +125,23 @@ final class Rows {
 
     /** Binds the state of a new delivery for {@link #STATE_INSERT}. */
     static void bindState(PreparedStatement ps, Delivery d) throws SQLException {
-        ps.setString(1, d.id());
-        ps.setString(2, d.status().name());
-        ps.setInt(3, d.attempts());
+        ps.setString(1, d.status().name());
+        ps.setInt(2, d.attempts());
         long next = Jdbc.micros(d.nextAttemptAt());
-        ps.setLong(4, next);
-        ps.setString(5, Limits.check("last error", d.lastError(), Limits.ERROR));
-        ps.setLong(6, Jdbc.micros(d.updatedAt()));
+        ps.setLong(3, next);
+        ps.setString(4, Limits.check("last error", d.lastError(), Limits.ERROR));
+        ps.setLong(5, Jdbc.micros(d.updatedAt()));
         // A delivery stored IN_FLIGHT has no lease, so it is claimable at its due time like a SCHEDULED one.
-        setMicros(ps, 7, d.status().isFinal() ? null : next);
-        ps.setString(8, d.status().isReplayable() ? d.tenant() : null);
+        setMicros(ps, 6, d.status().isFinal() ? null : next);
+        ps.setString(7, d.status().isReplayable() ? d.tenant() : null);
+        ps.setString(8, d.id());
     }
 
-    static final String STATE_INSERT = "INSERT INTO herald_delivery_state (id, status, attempts, next_attempt_at, "
-            + "last_error, updated_at, claimable_at, dead_letter_tenant) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The state of a delivery just inserted, under the number the database gave it. */
+    static final String STATE_INSERT = "INSERT INTO herald_delivery_state (seq, id, status, attempts, next_attempt_at, "
+            + "last_error, updated_at, claimable_at, dead_letter_tenant) SELECT d.seq, d.id, CAST(? AS VARCHAR(16)), "
+            + "CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS VARCHAR(2048)), CAST(? AS BIGINT), CAST(? AS BIGINT), "
+            + "CAST(? AS VARCHAR(128)) FROM herald_deliveries d WHERE d.id = ?";
 
     // ---- attempts ----
 
