@@ -46,6 +46,11 @@ import javax.sql.DataSource;
  * <p><b>Design.</b> One code path and one schema serve both databases; what differs (the claim, the
  * migration lock) sits in a package-private {@code Dialect}.
  * <ul>
+ *   <li><b>Tables.</b> A delivery is a row of {@code herald_deliveries}, written once at publish and
+ *   carrying the listing indexes, and a row of {@code herald_delivery_state} (status, due time, lease,
+ *   latest attempt), keyed by the number {@code seq} the database gives the delivery at publish. Claims
+ *   and outcomes write the state row only, which has two small indexes: H2 rewrites every index of a
+ *   table on each update, so this keeps the listing indexes out of the hot path.</li>
  *   <li><b>Transactions.</b> Every write is one transaction: publish writes the event and all its
  *   deliveries or nothing; {@link #record} applies a whole batch of outcomes and their attempts in one
  *   commit (group commit), so a worker pays one commit per batch, not per delivery.</li>
@@ -55,8 +60,8 @@ import javax.sql.DataSource;
  *   one statement with {@code FOR UPDATE SKIP LOCKED}; H2 reads candidates and takes each with a
  *   conditional update. An outcome is applied only {@code WHERE status = 'IN_FLIGHT' AND lease_owner = ?},
  *   so a worker whose lease ran out and was claimed by another cannot overwrite the newer state.</li>
- *   <li><b>Lock order.</b> Every statement batch that changes several deliveries runs in id order, so
- *   concurrent batches never wait on each other in a cycle.</li>
+ *   <li><b>Lock order.</b> Every statement batch that changes several state rows runs in {@code seq}
+ *   order, so concurrent batches never wait on each other in a cycle.</li>
  *   <li><b>Time.</b> Instants are stored as {@code BIGINT} microseconds since the epoch (UTC), not
  *   {@code TIMESTAMP WITH TIME ZONE}: the same type and the same code on both databases, no conversion
  *   through the JVM's default time zone (drivers differ there, and {@code java.sql.Timestamp} uses it),
