@@ -20,7 +20,9 @@ import java.util.Map;
  * parameter, SQLState 23505 for a duplicate key) is the same SQL on both and lives in
  * {@link JdbcDeliveryStore}.
  *
- * <p>A delivery is claimable when {@link #CLAIMABLE}: {@code claimable_at} holds {@code next_attempt_at}
+ * <p>Claims read and write {@code herald_delivery_state} only, whose indexes are the claim and the
+ * dead-letter index; the listing indexes sit on {@code herald_deliveries}, which claims never change.
+ * A delivery is claimable when {@link #CLAIMABLE}: {@code claimable_at} holds {@code next_attempt_at}
  * while SCHEDULED or IN_FLIGHT and null once final, so one index serves "due" and "lease ran out" in due
  * order. A claim sets status and lease but leaves {@code claimable_at} alone: it changes no indexed
  * column, so H2 rewrites only the row and PostgreSQL can update in place (HOT). Scans step over the
@@ -68,9 +70,25 @@ abstract class Dialect {
         return c.createArrayOf("VARCHAR", values.toArray());
     }
 
-    private static final String TASKS = "SELECT " + Rows.qualified("d", Rows.DELIVERY_COLUMNS) + ", "
-            + Rows.qualified("e", Rows.EVENT_COLUMNS)
-            + " FROM herald_deliveries d JOIN herald_events e ON e.id = d.event_id WHERE d.id = ANY(?)";
+    /**
+     * The state rows' numbers of those of {@code ids} that exist, in number order: the order in which
+     * every multi-row write of the store changes state rows (lock order).
+     */
+    static java.util.SortedMap<Long, String> seqs(Connection c, Collection<String> ids) throws SQLException {
+        java.util.SortedMap<Long, String> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, id FROM herald_deliveries WHERE id = ANY(?)")) {
+            ps.setArray(1, varchars(c, ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final String TASKS = "SELECT " + Rows.DELIVERY_COLUMNS + ", " + Rows.qualified("e", Rows.EVENT_COLUMNS)
+            + " FROM " + Rows.DELIVERY_TABLES + " JOIN herald_events e ON e.id = d.event_id WHERE d.id = ANY(?)";
 
     /**
      * Reads the claimed deliveries with their events, ordered by the due time they had before the claim

@@ -8,7 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * loser's update counts 0 and the row is left out of its answer. {@code SELECT … FOR UPDATE} is avoided
  * because with {@code LIMIT} H2 locks every row it reads, not only those it returns.
  *
- * <p>Updates go in id order, as every multi-row write of the store does, so two transactions never wait
- * on each other in a cycle.
+ * <p>Updates go in the order of the state rows' numbers, as every multi-row write of the store does, so two
+ * transactions never wait on each other in a cycle.
  *
  * <p>{@link #claimDue} calls of one store take turns: concurrent callers would read the same candidates
  * at the head of the index, and all but one would wait for the first to commit and then claim nothing.
@@ -31,12 +31,16 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class H2Dialect extends Dialect {
     private static final String CANDIDATES_BY_ID =
-            "SELECT id, claimable_at FROM herald_deliveries WHERE id = ANY(?) AND " + CLAIMABLE;
+            "SELECT s.seq, s.id, s.claimable_at FROM " + Rows.DELIVERY_TABLES + " WHERE d.id = ANY(?) AND " + CLAIMABLE;
     private static final String CANDIDATES_DUE =
-            "SELECT id, claimable_at FROM herald_deliveries WHERE claimable_at >= " + FROM_START
+            "SELECT seq, id, claimable_at FROM herald_delivery_state WHERE claimable_at >= " + FROM_START
                     + " AND " + CLAIMABLE + " ORDER BY claimable_at LIMIT ?";
     private static final String CLAIM_ONE =
-            "UPDATE herald_deliveries SET " + SET_IN_FLIGHT + " WHERE id = ? AND " + CLAIMABLE;
+            "UPDATE herald_delivery_state SET " + SET_IN_FLIGHT + " WHERE seq = ? AND " + CLAIMABLE;
+
+    /** A delivery that looked claimable, by its state row's number. */
+    private record Candidate(long seq, String id, long due) {
+    }
 
     /**
      * H2 runs DDL outside transactions, so the schema lock is a lock in this JVM, one per database URL.
@@ -52,7 +56,7 @@ final class H2Dialect extends Dialect {
     @Override
     List<DeliveryTask> claim(Jdbc jdbc, Collection<String> ids, Lease lease, long now) throws SQLException {
         return jdbc.transaction(c -> {
-            Map<String, Long> candidates = newDueMap(ids.size());
+            List<Candidate> candidates = new ArrayList<>(ids.size());
             try (PreparedStatement ps = c.prepareStatement(CANDIDATES_BY_ID)) {
                 ps.setArray(1, varchars(c, ids));
                 ps.setLong(2, now);
@@ -77,7 +81,7 @@ final class H2Dialect extends Dialect {
 
     private static List<DeliveryTask> claimDueNow(Jdbc jdbc, Lease lease, long now, int limit) throws SQLException {
         return jdbc.transaction(c -> {
-            Map<String, Long> candidates = newDueMap(limit);
+            List<Candidate> candidates = new ArrayList<>(limit);
             try (PreparedStatement ps = c.prepareStatement(CANDIDATES_DUE)) {
                 ps.setLong(1, now);
                 ps.setLong(2, now);
@@ -88,39 +92,38 @@ final class H2Dialect extends Dialect {
         });
     }
 
-    private static void readCandidates(PreparedStatement ps, Map<String, Long> into) throws SQLException {
+    private static void readCandidates(PreparedStatement ps, List<Candidate> into) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                into.put(rs.getString(1), rs.getLong(2));
+                into.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getLong(3)));
             }
         }
     }
 
-    private static List<DeliveryTask> take(Connection c, Map<String, Long> candidates, Lease lease, long now)
+    private static List<DeliveryTask> take(Connection c, List<Candidate> candidates, Lease lease, long now)
             throws SQLException {
         if (candidates.isEmpty()) {
             return List.of();
         }
-        List<String> ids = new ArrayList<>(candidates.keySet());
-        Collections.sort(ids);
+        candidates.sort(Comparator.comparingLong(Candidate::seq)); // lock order
         long until = Jdbc.micros(lease.until());
         int[] counts;
         try (PreparedStatement ps = c.prepareStatement(CLAIM_ONE)) {
-            for (String id : ids) {
+            for (Candidate candidate : candidates) {
                 ps.setString(1, lease.owner());
                 ps.setLong(2, until);
                 ps.setLong(3, now);
-                ps.setString(4, id);
+                ps.setLong(4, candidate.seq());
                 ps.setLong(5, now);
                 ps.setLong(6, now);
                 ps.addBatch();
             }
             counts = ps.executeBatch();
         }
-        Map<String, Long> claimed = newDueMap(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
+        Map<String, Long> claimed = newDueMap(candidates.size());
+        for (int i = 0; i < candidates.size(); i++) {
             if (counts[i] > 0) {
-                claimed.put(ids.get(i), candidates.get(ids.get(i)));
+                claimed.put(candidates.get(i).id(), candidates.get(i).due());
             }
         }
         return tasks(c, claimed);

@@ -46,6 +46,11 @@ import javax.sql.DataSource;
  * <p><b>Design.</b> One code path and one schema serve both databases; what differs (the claim, the
  * migration lock) sits in a package-private {@code Dialect}.
  * <ul>
+ *   <li><b>Tables.</b> A delivery is a row of {@code herald_deliveries}, written once at publish and
+ *   carrying the listing indexes, and a row of {@code herald_delivery_state} (status, due time, lease,
+ *   latest attempt), keyed by the number {@code seq} the database gives the delivery at publish. Claims
+ *   and outcomes write the state row only, which has two small indexes: H2 rewrites every index of a
+ *   table on each update, so this keeps the listing indexes out of the hot path.</li>
  *   <li><b>Transactions.</b> Every write is one transaction: publish writes the event and all its
  *   deliveries or nothing; {@link #record} applies a whole batch of outcomes and their attempts in one
  *   commit (group commit), so a worker pays one commit per batch, not per delivery.</li>
@@ -55,8 +60,8 @@ import javax.sql.DataSource;
  *   one statement with {@code FOR UPDATE SKIP LOCKED}; H2 reads candidates and takes each with a
  *   conditional update. An outcome is applied only {@code WHERE status = 'IN_FLIGHT' AND lease_owner = ?},
  *   so a worker whose lease ran out and was claimed by another cannot overwrite the newer state.</li>
- *   <li><b>Lock order.</b> Every statement batch that changes several deliveries runs in id order, so
- *   concurrent batches never wait on each other in a cycle.</li>
+ *   <li><b>Lock order.</b> Every statement batch that changes several state rows runs in {@code seq}
+ *   order, so concurrent batches never wait on each other in a cycle.</li>
  *   <li><b>Time.</b> Instants are stored as {@code BIGINT} microseconds since the epoch (UTC), not
  *   {@code TIMESTAMP WITH TIME ZONE}: the same type and the same code on both databases, no conversion
  *   through the JVM's default time zone (drivers differ there, and {@code java.sql.Timestamp} uses it),
@@ -375,6 +380,13 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     }
                     ps.executeBatch();
                 }
+                try (PreparedStatement ps = c.prepareStatement(Rows.STATE_INSERT)) {
+                    for (Delivery d : deliveries) {
+                        Rows.bindState(ps, d);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
             }
             return true;
         });
@@ -470,60 +482,114 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         Limits.check("lease owner", lease.owner(), Limits.LEASE_OWNER);
     }
 
-    private static final String RECORD = "UPDATE herald_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, "
-            + "last_error = ?, updated_at = ?, claimable_at = ?, dead_letter_tenant = CASE WHEN ? THEN tenant END, "
-            + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
+    /** The inline attempt's columns of {@code herald_delivery_state}, in {@link Rows#attemptValues} order. */
+    private static final List<String> STATE_ATTEMPT = List.of("attempt_id", "attempt_number", "attempt_started_at",
+            "attempt_duration_micros", "attempt_response_status", "attempt_response_body", "attempt_error_kind",
+            "attempt_error_message");
 
+    /**
+     * One statement for outcomes with and without an attempt, so that a batch keeps its id order (lock
+     * order): each inline attempt column takes the new value only when the first parameter of its pair is
+     * true. The dead-letter tenant is read from the delivery only when the outcome is FAILED or DEAD.
+     */
+    private static final String RECORD = "UPDATE herald_delivery_state SET status = ?, attempts = ?, "
+            + "next_attempt_at = ?, last_error = ?, updated_at = ?, claimable_at = ?, dead_letter_tenant = CASE WHEN ? "
+            + "THEN (SELECT d.tenant FROM herald_deliveries d WHERE d.id = herald_delivery_state.id) END, "
+            + "lease_owner = NULL, lease_until = NULL, "
+            + String.join(", ", STATE_ATTEMPT.stream().map(col -> col + " = CASE WHEN ? THEN ? ELSE " + col + " END").toList())
+            + " WHERE seq = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
+
+    /** Moves a delivery's inline attempt to the log, under the same condition as {@link #RECORD}. */
+    private static final String MOVE_ATTEMPT = "INSERT INTO herald_attempts (" + Rows.ATTEMPT_COLUMNS + ") SELECT "
+            + Rows.STATE_ATTEMPT_COLUMNS + " FROM herald_delivery_state WHERE seq = ? AND attempt_id = ? "
+            + "AND status = 'IN_FLIGHT' AND lease_owner = ?";
+
+    /** What {@link #record} needs to know of a delivery before writing: its state row, and the attempt it holds. */
+    private record Held(long seq, String attemptId) {
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The latest attempt of a delivery is kept in its state row; recording another attempt first moves
+     * the one held there to {@code herald_attempts}. A delivery that succeeds at its first attempt thus
+     * costs one read and one row update, no insert.
+     */
     @Override
     public Set<String> record(List<Outcome> outcomes) {
         Objects.requireNonNull(outcomes, "outcomes");
         if (outcomes.isEmpty()) {
             return Set.of();
         }
-        List<Outcome> sorted = new ArrayList<>(outcomes);
-        sorted.sort(Comparator.comparing(Outcome::deliveryId)); // lock order
-        for (Outcome o : sorted) {
+        for (Outcome o : outcomes) {
             Limits.check("last error", o.lastError(), Limits.ERROR);
+            if (o.attempt() != null) {
+                Rows.attemptValues(o.attempt()); // refuses oversized values before anything is written
+            }
         }
         try {
             return jdbc.transaction(c -> {
+                Map<String, Held> held = held(c, outcomes);
+                // Outcomes of unknown deliveries apply to nothing; the rest go in state row order (lock order).
+                List<Outcome> sorted = new ArrayList<>();
+                for (Outcome o : outcomes) {
+                    if (held.containsKey(o.deliveryId())) {
+                        sorted.add(o);
+                    }
+                }
+                sorted.sort(Comparator.comparingLong(o -> held.get(o.deliveryId()).seq()));
+                // The attempt a delivery holds moves to the log before a new one takes its place; once per
+                // delivery, should an outcome be given twice.
+                Map<Integer, String> moves = new java.util.TreeMap<>();
+                Set<Long> moving = new java.util.HashSet<>();
+                for (int i = 0; i < sorted.size(); i++) {
+                    Held h = held.get(sorted.get(i).deliveryId());
+                    if (sorted.get(i).attempt() != null && h.attemptId() != null && moving.add(h.seq())) {
+                        moves.put(i, h.attemptId());
+                    }
+                }
+                Map<Integer, String> moved = new java.util.TreeMap<>();
+                if (!moves.isEmpty()) {
+                    List<Integer> order = new ArrayList<>(moves.keySet());
+                    int[] counts;
+                    try (PreparedStatement ps = c.prepareStatement(MOVE_ATTEMPT)) {
+                        for (int i : order) {
+                            Outcome o = sorted.get(i);
+                            ps.setLong(1, held.get(o.deliveryId()).seq());
+                            ps.setString(2, moves.get(i));
+                            ps.setString(3, o.leaseOwner());
+                            ps.addBatch();
+                        }
+                        counts = ps.executeBatch();
+                    }
+                    for (int k = 0; k < order.size(); k++) {
+                        if (counts[k] > 0) {
+                            moved.put(order.get(k), moves.get(order.get(k)));
+                        }
+                    }
+                }
                 int[] counts;
                 try (PreparedStatement ps = c.prepareStatement(RECORD)) {
                     for (Outcome o : sorted) {
-                        long next = Jdbc.micros(o.nextAttemptAt());
-                        long at = Jdbc.micros(o.at());
-                        boolean done = o.status().isFinal();
-                        ps.setString(1, o.status().name());
-                        ps.setInt(2, o.attempts());
-                        ps.setLong(3, next);
-                        ps.setString(4, o.lastError());
-                        ps.setLong(5, at);
-                        Rows.setMicros(ps, 6, done ? null : next);
-                        ps.setBoolean(7, o.status().isReplayable());
-                        ps.setString(8, o.deliveryId());
-                        ps.setString(9, o.leaseOwner());
+                        bindRecord(ps, o, held.get(o.deliveryId()).seq());
                         ps.addBatch();
                     }
                     counts = ps.executeBatch();
                 }
                 Set<String> applied = new TreeSet<>();
-                List<Outcome> withAttempt = new ArrayList<>();
+                List<String> strayMoves = new ArrayList<>();
                 for (int i = 0; i < sorted.size(); i++) {
                     if (counts[i] > 0) {
-                        Outcome o = sorted.get(i);
-                        applied.add(o.deliveryId());
-                        if (o.attempt() != null) {
-                            withAttempt.add(o);
-                        }
+                        applied.add(sorted.get(i).deliveryId());
+                    } else if (moved.containsKey(i)) {
+                        strayMoves.add(moved.get(i));
                     }
                 }
-                if (!withAttempt.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(Rows.ATTEMPT_INSERT)) {
-                        for (Outcome o : withAttempt) {
-                            Rows.bindAttempt(ps, o.deliveryId(), o.attempt());
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
+                if (!strayMoves.isEmpty()) {
+                    // The lease changed hands between the move and the update: the attempt stays where it was.
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_attempts WHERE id = ANY(?)")) {
+                        ps.setArray(1, Dialect.varchars(c, strayMoves));
+                        ps.executeUpdate();
                     }
                 }
                 return applied;
@@ -533,6 +599,42 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         } catch (ArithmeticException e) {
             throw Jdbc.failure("record outcomes", e);
         }
+    }
+
+    /** One read for a batch of outcomes: each known delivery's state row and the attempt it holds. */
+    private static Map<String, Held> held(Connection c, List<Outcome> outcomes) throws SQLException {
+        Set<String> ids = new TreeSet<>();
+        outcomes.forEach(o -> ids.add(o.deliveryId()));
+        Map<String, Held> out = new java.util.HashMap<>(ids.size() * 2);
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.id, s.seq, s.attempt_id FROM " + Rows.DELIVERY_TABLES
+                + " WHERE d.id = ANY(?)")) {
+            ps.setArray(1, Dialect.varchars(c, ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new Held(rs.getLong(2), rs.getString(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void bindRecord(PreparedStatement ps, Outcome o, long seq) throws SQLException {
+        long next = Jdbc.micros(o.nextAttemptAt());
+        ps.setString(1, o.status().name());
+        ps.setInt(2, o.attempts());
+        ps.setLong(3, next);
+        ps.setString(4, o.lastError());
+        ps.setLong(5, Jdbc.micros(o.at()));
+        Rows.setMicros(ps, 6, o.status().isFinal() ? null : next);
+        ps.setBoolean(7, o.status().isReplayable());
+        Object[] attempt = o.attempt() == null ? null : Rows.attemptValues(o.attempt());
+        int i = 8;
+        for (int k = 0; k < STATE_ATTEMPT.size(); k++) {
+            ps.setBoolean(i++, attempt != null);
+            Rows.setValue(ps, i++, attempt == null ? null : attempt[k], Rows.ATTEMPT_VALUE_TYPES[k]);
+        }
+        ps.setLong(i++, seq);
+        ps.setString(i, o.leaseOwner());
     }
 
     @Override
@@ -546,19 +648,24 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         long at = Jdbc.micros(now);
         try {
             jdbc.transaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_deliveries SET status = 'SCHEDULED', "
+                Set<Long> seqs = Dialect.seqs(c, new TreeSet<>(deliveryIds)).keySet();
+                if (seqs.isEmpty()) {
+                    return null;
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_delivery_state SET status = 'SCHEDULED', "
                         + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL "
-                        + "WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?")) {
-                    for (String id : new TreeSet<>(deliveryIds)) {
+                        + "WHERE seq = ? AND status = 'IN_FLIGHT' AND lease_owner = ?")) {
+                    for (long seq : seqs) {
                         ps.setLong(1, at);
                         ps.setLong(2, at);
                         ps.setLong(3, at);
-                        ps.setString(4, id);
+                        ps.setLong(4, seq);
                         ps.setString(5, leaseOwner);
                         ps.addBatch();
                     }
-                    return ps.executeBatch();
+                    ps.executeBatch();
                 }
+                return null;
             });
         } catch (SQLException e) {
             throw Jdbc.failure("release", e);
@@ -570,7 +677,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         try {
             return jdbc.read(c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.DELIVERY_COLUMNS
-                        + " FROM herald_deliveries WHERE id = ? AND tenant = ?")) {
+                        + " FROM " + Rows.DELIVERY_TABLES + " WHERE d.id = ? AND d.tenant = ?")) {
                     ps.setString(1, deliveryId);
                     ps.setString(2, tenant);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -586,37 +693,41 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     @Override
     public Page<Delivery> listDeliveries(DeliveryQuery query) {
         Objects.requireNonNull(query, "query");
+        boolean deadLetters = query.status() != null && query.status().isReplayable();
+        // Dead letters are listed from the state table's index, everything else from the delivery table's;
+        // the table named first is the one H2 reads in index order (it keeps that join order here).
+        String from = deadLetters ? "herald_delivery_state s JOIN herald_deliveries d ON d.id = s.id"
+                : Rows.DELIVERY_TABLES;
         StringBuilder sql = new StringBuilder("SELECT ").append(Rows.DELIVERY_COLUMNS)
-                .append(" FROM herald_deliveries WHERE tenant = ?");
+                .append(" FROM ").append(from).append(" WHERE d.tenant = ?");
         List<String> args = new ArrayList<>();
         args.add(query.tenant());
         if (query.endpointId() != null) {
-            sql.append(" AND endpoint_id = ?");
+            sql.append(" AND d.endpoint_id = ?");
             args.add(query.endpointId());
         }
         if (query.eventId() != null) {
-            sql.append(" AND event_id = ?");
+            sql.append(" AND d.event_id = ?");
             args.add(query.eventId());
         }
-        boolean deadLetters = query.status() != null && query.status().isReplayable();
         if (deadLetters) {
-            sql.append(" AND dead_letter_tenant = ?");
+            sql.append(" AND s.dead_letter_tenant = ?");
             args.add(query.tenant());
         }
         if (query.status() != null) {
-            sql.append(" AND status = ?");
+            sql.append(" AND s.status = ?");
             args.add(query.status().name());
         }
         if (query.before() != null) {
-            sql.append(" AND id < ?");
+            sql.append(deadLetters ? " AND s.id < ?" : " AND d.id < ?");
             args.add(query.before());
         }
         // Equal columns repeated in ORDER BY let H2 read the matching index in order and stop at the limit
         // (it only matches an ORDER BY that starts with the index's columns); PostgreSQL needs no hint.
-        String order = query.eventId() != null ? "event_id, id DESC"
-                : query.endpointId() != null ? "endpoint_id, id DESC"
-                : deadLetters ? "dead_letter_tenant, id DESC"
-                : "tenant, id DESC";
+        String order = query.eventId() != null ? "d.event_id, d.id DESC"
+                : query.endpointId() != null ? "d.endpoint_id, d.id DESC"
+                : deadLetters ? "s.dead_letter_tenant, s.id DESC"
+                : "d.tenant, d.id DESC";
         sql.append(" ORDER BY ").append(order).append(" LIMIT ?");
         try {
             List<Delivery> rows = jdbc.read(c -> {
@@ -644,11 +755,17 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     public List<Attempt> attempts(String tenant, String deliveryId) {
         try {
             return jdbc.read(c -> {
+                // The log, and the latest attempt that the state row holds until a later one moves it there.
                 try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.qualified("a", Rows.ATTEMPT_COLUMNS)
                         + " FROM herald_attempts a JOIN herald_deliveries d ON d.id = a.delivery_id"
-                        + " WHERE a.delivery_id = ? AND d.tenant = ? ORDER BY a.attempt_number, a.started_at, a.id")) {
+                        + " WHERE a.delivery_id = ? AND d.tenant = ?"
+                        + " UNION ALL SELECT " + Rows.qualified("s", Rows.STATE_ATTEMPT_COLUMNS) + " FROM "
+                        + Rows.DELIVERY_TABLES + " WHERE d.id = ? AND d.tenant = ? AND s.attempt_id IS NOT NULL"
+                        + " ORDER BY 3, 4, 1")) {
                     ps.setString(1, deliveryId);
                     ps.setString(2, tenant);
+                    ps.setString(3, deliveryId);
+                    ps.setString(4, tenant);
                     List<Attempt> out = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -673,18 +790,20 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         long at = Jdbc.micros(now);
         try {
             return jdbc.transaction(c -> {
-                List<String> candidates = new ArrayList<>();
-                if (deliveryId != null) {
-                    candidates.add(deliveryId);
-                } else {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM herald_deliveries "
-                            + "WHERE endpoint_id = ? AND tenant = ? AND status IN " + REPLAYABLE + " ORDER BY id")) {
-                        ps.setString(1, endpointId);
-                        ps.setString(2, tenant);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                candidates.add(rs.getString(1));
-                            }
+                // The tenant and the endpoint never change, so checking them here is enough.
+                java.util.SortedMap<Long, String> candidates = new java.util.TreeMap<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT s.seq, d.id FROM " + Rows.DELIVERY_TABLES + " WHERE "
+                        + (deliveryId != null ? "d.id = ?" : "d.endpoint_id = ?") + " AND d.tenant = ?"
+                        + (deliveryId != null && endpointId != null ? " AND d.endpoint_id = ?" : "")
+                        + " AND s.status IN " + REPLAYABLE)) {
+                    ps.setString(1, deliveryId != null ? deliveryId : endpointId);
+                    ps.setString(2, tenant);
+                    if (deliveryId != null && endpointId != null) {
+                        ps.setString(3, endpointId);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            candidates.put(rs.getLong(1), rs.getString(2));
                         }
                     }
                 }
@@ -692,29 +811,26 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     return List.<String>of();
                 }
                 int[] counts;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_deliveries SET status = 'SCHEDULED', "
+                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_delivery_state SET status = 'SCHEDULED', "
                         + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, dead_letter_tenant = NULL "
-                        + "WHERE id = ? AND tenant = ? AND status IN " + REPLAYABLE
-                        + (endpointId == null ? "" : " AND endpoint_id = ?"))) {
-                    for (String id : candidates) {
+                        + "WHERE seq = ? AND status IN " + REPLAYABLE)) {
+                    for (long seq : candidates.keySet()) {
                         ps.setLong(1, at);
                         ps.setLong(2, at);
                         ps.setLong(3, at);
-                        ps.setString(4, id);
-                        ps.setString(5, tenant);
-                        if (endpointId != null) {
-                            ps.setString(6, endpointId);
-                        }
+                        ps.setLong(4, seq);
                         ps.addBatch();
                     }
                     counts = ps.executeBatch();
                 }
                 List<String> replayed = new ArrayList<>();
-                for (int i = 0; i < candidates.size(); i++) {
-                    if (counts[i] > 0) {
-                        replayed.add(candidates.get(i));
+                int i = 0;
+                for (String id : candidates.values()) {
+                    if (counts[i++] > 0) {
+                        replayed.add(id);
                     }
                 }
+                replayed.sort(Comparator.naturalOrder());
                 return replayed;
             });
         } catch (SQLException e) {
@@ -731,7 +847,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     counts.put(s, 0L);
                 }
                 try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM herald_deliveries GROUP BY status")) {
+                     ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM herald_delivery_state GROUP BY status")) {
                     while (rs.next()) {
                         counts.put(DeliveryStatus.valueOf(rs.getString(1)), rs.getLong(2));
                     }
@@ -749,7 +865,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             return jdbc.read(c -> {
                 // Walks the claim index from its start; only IN_FLIGHT rows are skipped on the way.
                 try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT claimable_at FROM herald_deliveries WHERE claimable_at >= "
+                     ResultSet rs = st.executeQuery("SELECT claimable_at FROM herald_delivery_state WHERE claimable_at >= "
                              + Dialect.FROM_START + " AND status = 'SCHEDULED' ORDER BY claimable_at LIMIT 1")) {
                     return rs.next() ? Optional.of(Jdbc.instant(rs.getLong(1))) : Optional.<Instant>empty();
                 }
@@ -768,40 +884,46 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         long cutoff = Jdbc.micros(before);
         try {
             return jdbc.transaction(c -> {
-                Map<String, String> eventOf = new java.util.TreeMap<>();
+                Map<String, String> eventOf = new java.util.HashMap<>();
+                java.util.SortedMap<Long, String> idOf = new java.util.TreeMap<>();
                 // Final deliveries are the NULL entries of the claim index, in about the order they were
                 // written; reading them needs no index of its own, which every outcome would have to update.
-                try (PreparedStatement ps = c.prepareStatement("SELECT id, event_id FROM herald_deliveries "
-                        + "WHERE claimable_at IS NULL AND updated_at < ? LIMIT ?")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT s.seq, s.id, d.event_id FROM herald_delivery_state s "
+                        + "JOIN herald_deliveries d ON d.id = s.id WHERE s.claimable_at IS NULL AND s.updated_at < ? LIMIT ?")) {
                     ps.setLong(1, cutoff);
                     ps.setInt(2, limit);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            eventOf.put(rs.getString(1), rs.getString(2));
+                            idOf.put(rs.getLong(1), rs.getString(2));
+                            eventOf.put(rs.getString(2), rs.getString(3));
                         }
                     }
                 }
-                List<String> ids = new ArrayList<>(eventOf.keySet());
                 List<String> deleted = new ArrayList<>();
-                if (!ids.isEmpty()) {
+                if (!idOf.isEmpty()) {
                     int[] counts;
                     // Repeats the condition: a replay may have made one of them live again meanwhile.
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_deliveries "
-                            + "WHERE id = ? AND claimable_at IS NULL AND updated_at < ? AND status IN " + FINAL_STATES)) {
-                        for (String id : ids) {
-                            ps.setString(1, id);
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_delivery_state "
+                            + "WHERE seq = ? AND claimable_at IS NULL AND updated_at < ? AND status IN " + FINAL_STATES)) {
+                        for (long seq : idOf.keySet()) {
+                            ps.setLong(1, seq);
                             ps.setLong(2, cutoff);
                             ps.addBatch();
                         }
                         counts = ps.executeBatch();
                     }
-                    for (int i = 0; i < ids.size(); i++) {
-                        if (counts[i] > 0) {
-                            deleted.add(ids.get(i));
+                    int i = 0;
+                    for (String id : idOf.values()) {
+                        if (counts[i++] > 0) {
+                            deleted.add(id);
                         }
                     }
                 }
                 if (!deleted.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_deliveries WHERE id = ANY(?)")) {
+                        ps.setArray(1, Dialect.varchars(c, deleted));
+                        ps.executeUpdate();
+                    }
                     try (PreparedStatement ps = c.prepareStatement(
                             "DELETE FROM herald_attempts WHERE delivery_id = ANY(?)")) {
                         ps.setArray(1, Dialect.varchars(c, deleted));

@@ -37,7 +37,8 @@ final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
     /** Every script, in order. Version numbers come from the {@code V<n>__} prefix. */
-    static final List<String> SCRIPTS = List.of("V1__init.sql");
+    static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__delivery_state.sql",
+            "V3__deliveries_insert_only.sql");
 
     private static final String ROOT = "/dev/herald/storage/jdbc/migrations/";
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS herald_schema_version ("
@@ -48,13 +49,18 @@ final class Migrations {
 
     /** Brings the schema up to date; returns how many scripts this call applied. */
     static int run(DataSource dataSource, Dialect dialect) throws SQLException {
+        return run(dataSource, dialect, SCRIPTS);
+    }
+
+    /** Applies those of {@code scripts} (a prefix of {@link #SCRIPTS}) the database has not seen yet. */
+    static int run(DataSource dataSource, Dialect dialect, List<String> scripts) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             String url = c.getMetaData().getURL();
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             dialect.lockSchema(c, url);
             try {
-                int applied = applyMissing(c, dialect);
+                int applied = applyMissing(c, dialect, scripts);
                 c.commit();
                 return applied;
             } catch (SQLException | RuntimeException e) {
@@ -73,7 +79,7 @@ final class Migrations {
         }
     }
 
-    private static int applyMissing(Connection c, Dialect dialect) throws SQLException {
+    private static int applyMissing(Connection c, Dialect dialect, List<String> scripts) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute(VERSION_TABLE);
         }
@@ -85,7 +91,7 @@ final class Migrations {
             }
         }
         int applied = 0;
-        for (String script : SCRIPTS) {
+        for (String script : scripts) {
             int version = version(script);
             String text = load(dialect.name(), script);
             long checksum = checksum(text);

@@ -23,14 +23,15 @@ final class PostgresDialect extends Dialect {
     /** Any fixed number; the same in every Herald instance. */
     private static final long SCHEMA_LOCK_KEY = 0x4845_5241_4C44_0001L;
 
-    private static final String CLAIMED = ", claimed AS (UPDATE herald_deliveries d SET " + SET_IN_FLIGHT
-            + " FROM picked WHERE d.id = picked.id RETURNING " + Rows.qualified("d", Rows.DELIVERY_COLUMNS)
-            + ", picked.due) SELECT " + Rows.qualified("c", Rows.DELIVERY_COLUMNS) + ", "
-            + Rows.qualified("e", Rows.EVENT_COLUMNS) + ", c.due"
-            + " FROM claimed c JOIN herald_events e ON e.id = c.event_id ORDER BY c.due, c.id";
-    private static final String CLAIM_BY_ID = "WITH picked AS (SELECT id, claimable_at AS due FROM herald_deliveries"
-            + " WHERE id = ANY(?) AND " + CLAIMABLE + " FOR UPDATE SKIP LOCKED)" + CLAIMED;
-    private static final String CLAIM_DUE = "WITH picked AS (SELECT id, claimable_at AS due FROM herald_deliveries"
+    private static final String CLAIMED = ", claimed AS (UPDATE herald_delivery_state s SET " + SET_IN_FLIGHT
+            + " FROM picked WHERE s.seq = picked.seq RETURNING s.seq, s.id, s.status, s.attempts, s.next_attempt_at, "
+            + "s.last_error, s.updated_at, picked.due) SELECT " + Rows.DELIVERY_COLUMNS + ", "
+            + Rows.qualified("e", Rows.EVENT_COLUMNS) + ", s.due"
+            + " FROM claimed s JOIN herald_deliveries d ON d.id = s.id JOIN herald_events e ON e.id = d.event_id"
+            + " ORDER BY s.due, s.id";
+    private static final String CLAIM_BY_ID = "WITH picked AS (SELECT s.seq, s.claimable_at AS due FROM "
+            + Rows.DELIVERY_TABLES + " WHERE d.id = ANY(?) AND " + CLAIMABLE + " FOR UPDATE OF s SKIP LOCKED)" + CLAIMED;
+    private static final String CLAIM_DUE = "WITH picked AS (SELECT seq, claimable_at AS due FROM herald_delivery_state"
             + " WHERE claimable_at >= " + FROM_START + " AND " + CLAIMABLE + " ORDER BY claimable_at LIMIT ?"
             + " FOR UPDATE SKIP LOCKED)" + CLAIMED;
 

@@ -26,11 +26,20 @@ final class Rows {
             + "max_in_flight, rate_limit, ad_hoc, created_at, updated_at";
     static final String EVENT_COLUMNS = "id, tenant, event_type, occurred_at, data, subject, idempotency_key";
     static final int EVENT_COLUMN_COUNT = 7;
-    static final String DELIVERY_COLUMNS = "id, tenant, event_id, event_type, endpoint_id, status, attempts, "
-            + "next_attempt_at, last_error, created_at, updated_at";
+    /**
+     * A delivery is a row of {@code herald_deliveries} (what never changes after publish) joined with its
+     * row of {@code herald_delivery_state}; queries name them {@code d} and {@code s}, see {@link #DELIVERY_TABLES}.
+     */
+    static final String DELIVERY_COLUMNS = "d.id, d.tenant, d.event_id, d.event_type, d.endpoint_id, s.status, "
+            + "s.attempts, s.next_attempt_at, s.last_error, d.created_at, s.updated_at";
     static final int DELIVERY_COLUMN_COUNT = 11;
+    static final String DELIVERY_TABLES = "herald_deliveries d JOIN herald_delivery_state s ON s.seq = d.seq";
     static final String ATTEMPT_COLUMNS = "id, delivery_id, attempt_number, started_at, duration_micros, "
             + "response_status, response_body, error_kind, error_message";
+    /** The latest attempt as the state row holds it, in {@link #ATTEMPT_COLUMNS} order. */
+    static final String STATE_ATTEMPT_COLUMNS = "attempt_id, id, attempt_number, attempt_started_at, "
+            + "attempt_duration_micros, attempt_response_status, attempt_response_body, attempt_error_kind, "
+            + "attempt_error_message";
     static final String UPLOAD_COLUMNS = "id, tenant, batch_id, provider, bucket, object_key, filename, content_type, "
             + "expected_size, triggers, endpoint_id, metadata, status, url_expires_at, expires_at, next_check_at, "
             + "checks, observed_size, observed_etag, last_modified, failure_reason, created_at, updated_at, version";
@@ -101,27 +110,38 @@ final class Rows {
                 Jdbc.instant(rs.getLong(first + 9)), Jdbc.instant(rs.getLong(first + 10)));
     }
 
-    /** Binds a new delivery for {@link #DELIVERY_INSERT}. */
+    /** Binds the unchanging part of a new delivery for {@link #DELIVERY_INSERT}. */
     static void bindDelivery(PreparedStatement ps, Delivery d) throws SQLException {
         ps.setString(1, Limits.check("delivery id", d.id(), Limits.ID));
         ps.setString(2, Limits.check("tenant", d.tenant(), Limits.TENANT));
         ps.setString(3, Limits.check("event id", d.eventId(), Limits.ID));
         ps.setString(4, Limits.check("event type", d.eventType(), Limits.EVENT_TYPE));
         ps.setString(5, Limits.check("endpoint id", d.endpointId(), Limits.ID));
-        ps.setString(6, d.status().name());
-        ps.setInt(7, d.attempts());
-        long next = Jdbc.micros(d.nextAttemptAt());
-        ps.setLong(8, next);
-        ps.setString(9, Limits.check("last error", d.lastError(), Limits.ERROR));
-        ps.setLong(10, Jdbc.micros(d.createdAt()));
-        ps.setLong(11, Jdbc.micros(d.updatedAt()));
-        // A delivery stored IN_FLIGHT has no lease, so it is claimable at its due time like a SCHEDULED one.
-        setMicros(ps, 12, d.status().isFinal() ? null : next);
-        ps.setString(13, d.status().isReplayable() ? d.tenant() : null);
+        ps.setLong(6, Jdbc.micros(d.createdAt()));
     }
 
-    static final String DELIVERY_INSERT = "INSERT INTO herald_deliveries (" + DELIVERY_COLUMNS
-            + ", claimable_at, dead_letter_tenant) VALUES (" + placeholders(DELIVERY_COLUMNS) + ", ?, ?)";
+    static final String DELIVERY_INSERT = "INSERT INTO herald_deliveries (id, tenant, event_id, event_type, "
+            + "endpoint_id, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+
+    /** Binds the state of a new delivery for {@link #STATE_INSERT}. */
+    static void bindState(PreparedStatement ps, Delivery d) throws SQLException {
+        ps.setString(1, d.status().name());
+        ps.setInt(2, d.attempts());
+        long next = Jdbc.micros(d.nextAttemptAt());
+        ps.setLong(3, next);
+        ps.setString(4, Limits.check("last error", d.lastError(), Limits.ERROR));
+        ps.setLong(5, Jdbc.micros(d.updatedAt()));
+        // A delivery stored IN_FLIGHT has no lease, so it is claimable at its due time like a SCHEDULED one.
+        setMicros(ps, 6, d.status().isFinal() ? null : next);
+        ps.setString(7, d.status().isReplayable() ? d.tenant() : null);
+        ps.setString(8, d.id());
+    }
+
+    /** The state of a delivery just inserted, under the number the database gave it. */
+    static final String STATE_INSERT = "INSERT INTO herald_delivery_state (seq, id, status, attempts, next_attempt_at, "
+            + "last_error, updated_at, claimable_at, dead_letter_tenant) SELECT d.seq, d.id, CAST(? AS VARCHAR(16)), "
+            + "CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS VARCHAR(2048)), CAST(? AS BIGINT), CAST(? AS BIGINT), "
+            + "CAST(? AS VARCHAR(128)) FROM herald_deliveries d WHERE d.id = ?";
 
     // ---- attempts ----
 
@@ -133,15 +153,33 @@ final class Rows {
     }
 
     static void bindAttempt(PreparedStatement ps, String deliveryId, Attempt a) throws SQLException {
-        ps.setString(1, Limits.check("attempt id", a.id(), Limits.ID));
+        Object[] values = attemptValues(a);
+        ps.setString(1, (String) values[0]);
         ps.setString(2, deliveryId);
-        ps.setInt(3, a.number());
-        ps.setLong(4, Jdbc.micros(a.startedAt()));
-        ps.setLong(5, a.duration().toNanos() / 1000L);
-        ps.setInt(6, a.responseStatus());
-        ps.setString(7, Limits.check("response body", a.responseBody(), Limits.RESPONSE_BODY));
-        ps.setString(8, a.errorKind() == null ? null : a.errorKind().name());
-        ps.setString(9, Limits.check("attempt error message", a.errorMessage(), Limits.ERROR));
+        for (int i = 1; i < values.length; i++) {
+            setValue(ps, i + 2, values[i], ATTEMPT_VALUE_TYPES[i]);
+        }
+    }
+
+    /** An attempt's values but its delivery id, in {@link #ATTEMPT_COLUMNS} order; checked against the limits. */
+    static Object[] attemptValues(Attempt a) {
+        return new Object[] {Limits.check("attempt id", a.id(), Limits.ID), a.number(), Jdbc.micros(a.startedAt()),
+                a.duration().toNanos() / 1000L, a.responseStatus(),
+                Limits.check("response body", a.responseBody(), Limits.RESPONSE_BODY),
+                a.errorKind() == null ? null : a.errorKind().name(),
+                Limits.check("attempt error message", a.errorMessage(), Limits.ERROR)};
+    }
+
+    /** The SQL types of {@link #attemptValues}. */
+    static final int[] ATTEMPT_VALUE_TYPES = {Types.VARCHAR, Types.INTEGER, Types.BIGINT, Types.BIGINT, Types.INTEGER,
+            Types.VARCHAR, Types.VARCHAR, Types.VARCHAR};
+
+    static void setValue(PreparedStatement ps, int index, Object value, int sqlType) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, sqlType);
+        } else {
+            ps.setObject(index, value, sqlType);
+        }
     }
 
     static final String ATTEMPT_INSERT = "INSERT INTO herald_attempts (" + ATTEMPT_COLUMNS + ") VALUES ("

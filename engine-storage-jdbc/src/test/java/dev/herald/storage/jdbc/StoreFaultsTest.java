@@ -103,15 +103,21 @@ class StoreFaultsTest {
             Event event = fx.event(TENANT);
             Delivery d = fx.delivery(event, "ep_1", T0);
             faulty.publish(event, List.of(d));
+            // A first attempt that failed, due again at once: the state row holds it.
             faulty.claim(List.of(d.id()), new Lease("w", T0.plusSeconds(60)), T0);
+            Outcome retry = fx.finish(d.id(), "w", DeliveryStatus.SCHEDULED, 1, T0.plusSeconds(1));
+            assertThat(faulty.record(List.of(retry))).containsExactly(d.id());
+            faulty.claim(List.of(d.id()), new Lease("w", T0.plusSeconds(60)), T0.plusSeconds(1));
+            // The second attempt moves the first to the log, and that insert fails.
             faults.failBatchesOf("INSERT INTO herald_attempts");
 
-            assertThatThrownBy(() -> faulty.record(List.of(fx.finish(d.id(), "w", DeliveryStatus.SUCCEEDED, 1,
-                    T0.plusSeconds(1))))).isInstanceOf(StoreException.class);
+            assertThatThrownBy(() -> faulty.record(List.of(fx.finish(d.id(), "w", DeliveryStatus.SUCCEEDED, 2,
+                    T0.plusSeconds(2))))).isInstanceOf(StoreException.class);
 
             Delivery after = faulty.findDelivery(TENANT, d.id()).orElseThrow();
             assertThat(after.status()).as("the update was rolled back with the attempt").isEqualTo(DeliveryStatus.IN_FLIGHT);
-            assertThat(faulty.attempts(TENANT, d.id())).isEmpty();
+            assertThat(after.attempts()).isEqualTo(1);
+            assertThat(faulty.attempts(TENANT, d.id())).extracting(Attempt::id).containsExactly(retry.attempt().id());
         } finally {
             pool.close();
         }
@@ -206,7 +212,7 @@ class StoreFaultsTest {
                 .isEqualTo(Instant.parse("2026-07-01T23:59:59.123456Z"));
         try (HikariDataSource raw = EmbeddedH2.pool("faults-" + NAMES.get());
              Connection c = raw.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT next_attempt_at FROM herald_deliveries WHERE id = 'dlv_1'")) {
+             ResultSet rs = st.executeQuery("SELECT next_attempt_at FROM herald_delivery_state WHERE id = 'dlv_1'")) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(1_782_950_399_123_456L);
         }

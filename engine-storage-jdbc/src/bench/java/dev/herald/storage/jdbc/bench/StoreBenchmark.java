@@ -139,7 +139,7 @@ public final class StoreBenchmark {
 
     private static void analyze(DataSource ds) {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("ANALYZE herald_deliveries");
+            st.execute("ANALYZE");
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
