@@ -131,7 +131,11 @@ final class DemoKillNineDrill {
                 Server running = server;
                 await("run " + run + " publishing past " + threshold).atMost(remaining())
                         .pollInterval(Duration.ofMillis(5))
-                        .until(() -> publishers.publishedCount() >= threshold || !running.jvm().isAlive());
+                        .until(() -> publishers.publishedCount() >= threshold || !running.jvm().isAlive()
+                                || publishers.failed());
+                if (publishers.failed()) {
+                    throw new IllegalStateException("publishing stopped: " + publishers.errors());
+                }
                 if (!server.jvm().isAlive()) {
                     throw new IllegalStateException("server " + run + " exited by itself with "
                             + server.jvm().exitValue() + "; see " + settings.workDir());

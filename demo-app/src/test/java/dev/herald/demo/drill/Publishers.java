@@ -113,6 +113,11 @@ final class Publishers implements AutoCloseable {
         return List.copyOf(errors);
     }
 
+    /** Whether a publisher gave up; {@link #errors()} says why. */
+    boolean failed() {
+        return !errors.isEmpty();
+    }
+
     /** Sequence numbers never answered 2xx. */
     List<Long> unpublished() {
         return LongStream.range(0, events).filter(seq -> !published.containsKey(seq)).boxed().toList();
