@@ -123,11 +123,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     /**
      * A store on an H2 database in {@code directory}, as {@link #h2File(Path)}, writing committed changes
      * to the file at most {@code writeDelay} after the commit. H2 has no transaction log: what was
-     * committed within the last {@code writeDelay} is lost if the process dies or ends without closing the
-     * store (a close writes everything). {@link Duration#ZERO} writes at every commit, so nothing acknowledged is lost on a
-     * process crash, at several times the cost per publish (see {@code docs/benchmarks.md}); the
-     * operating system decides when either reaches the disk. For strict durability across machines,
-     * use PostgreSQL.
+     * committed within the last {@code writeDelay} is lost if the process dies or ends without closing
+     * the store (a close writes everything). {@link Duration#ZERO} writes at every commit, so nothing
+     * acknowledged is lost on a process crash, at several times the cost per publish (see
+     * {@code docs/benchmarks.md}); the operating system decides when either reaches the disk. For strict
+     * durability across machines, use PostgreSQL.
      *
      * @throws NullPointerException     when an argument is null
      * @throws IllegalArgumentException when {@code writeDelay} is negative or over 60 seconds
