@@ -103,6 +103,8 @@ final class DemoKillNineDrill {
     private final Settings settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private long deadline;
+    /** The server started last, killed on the way out when a failed drill leaves it running. */
+    private ChildJvm current;
 
     DemoKillNineDrill(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -167,6 +169,10 @@ final class DemoKillNineDrill {
             Result result = result(publishers, receiver, kills, Duration.ofNanos(System.nanoTime() - started));
             log.info("demo kill -9 drill on {}: {}", settings.stack(), result.summary());
             return result;
+        } finally {
+            if (current != null && current.isAlive()) {
+                current.kill();
+            }
         }
     }
 
@@ -214,6 +220,7 @@ final class DemoKillNineDrill {
         stackProperties.forEach(builder::systemProperty);
         long started = System.nanoTime();
         ChildJvm jvm = builder.start();
+        current = jvm;
         URI base = URI.create("http://127.0.0.1:" + port);
         await("server " + run + " answering").atMost(remaining()).pollInterval(Duration.ofMillis(100))
                 .until(() -> !jvm.isAlive() || answers(base));
