@@ -114,7 +114,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
      * A store on an H2 database in {@code directory} (file {@code herald.mv.db}, created if missing),
      * behind its own connection pool, with the schema brought up to date and
      * {@link #DEFAULT_H2_WRITE_DELAY_MILLIS the default write delay}. Closing the store closes the pool
-     * and the database.
+     * and the database; nothing else does, not even the JVM's shutdown, so the owner closes it after the
+     * engine.
      *
      * @throws NullPointerException when {@code directory} is null
      * @throws StoreException       when the database cannot be opened or migrated
@@ -127,11 +128,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     /**
      * A store on an H2 database in {@code directory}, as {@link #h2File(Path)}, writing committed changes
      * to the file at most {@code writeDelay} after the commit. H2 has no transaction log: what was
-     * committed within the last {@code writeDelay} is lost if the process dies (a clean close writes
-     * everything). {@link Duration#ZERO} writes at every commit, so nothing acknowledged is lost on a
-     * process crash, at several times the cost per publish (see {@code docs/benchmarks.md}); the
-     * operating system decides when either reaches the disk. For strict durability across machines,
-     * use PostgreSQL.
+     * committed within the last {@code writeDelay} is lost if the process dies or ends without closing
+     * the store (a close writes everything). {@link Duration#ZERO} writes at every commit, so nothing
+     * acknowledged is lost on a process crash, at several times the cost per publish (see
+     * {@code docs/benchmarks.md}); the operating system decides when either reaches the disk. For strict
+     * durability across machines, use PostgreSQL.
      *
      * @throws NullPointerException     when an argument is null
      * @throws IllegalArgumentException when {@code writeDelay} is negative or over 60 seconds
@@ -143,8 +144,12 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         if (writeDelay.isNegative() || writeDelay.compareTo(Duration.ofSeconds(60)) > 0) {
             throw new IllegalArgumentException("writeDelay must be within [0, 60s], was " + writeDelay);
         }
+        // DB_CLOSE_ON_EXIT=FALSE: H2 would otherwise close the database in a shutdown hook of its own,
+        // concurrently with the host's orderly stop, which then fails to record outcomes and to put
+        // in-flight deliveries back. The owner closes the store, after the engine; a JVM that ends without
+        // that is a crash, which the file survives as it survives a kill -9.
         String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("herald")
-                + ";WRITE_DELAY=" + writeDelay.toMillis();
+                + ";WRITE_DELAY=" + writeDelay.toMillis() + ";DB_CLOSE_ON_EXIT=FALSE";
         return pooledH2(url, "herald-h2-file", null);
     }
 

@@ -1,14 +1,9 @@
 package dev.herald.storage.jdbc.drill;
 
-import java.io.File;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
+import dev.herald.engine.testing.drill.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The full kill -9 drill, never part of {@code mvn verify}: by default 100,000 events and 10 SIGKILLs at
@@ -33,29 +28,12 @@ public final class KillNineDrillMain {
         long seed = Long.getLong("drill.seed", System.currentTimeMillis());
         Path dir = Files.createTempDirectory("herald-kill-drill");
         KillNineDrill.Result result = new KillNineDrill(new KillNineDrill.Settings(events, kills, seed,
-                Duration.ofMinutes(30), classpath(), dir)).run();
+                Duration.ofMinutes(30), ChildJvm.currentClasspath(), dir)).run();
         System.out.println("kill -9 drill: seed=" + seed + " " + result.summary() + " (work dir " + dir + ")");
         result.kills().forEach(System.out::println);
         if (!result.lost().isEmpty()) {
             throw new IllegalStateException(result.lost().size() + " published events lost, first: "
                     + result.lost().subList(0, Math.min(20, result.lost().size())));
         }
-    }
-
-    /**
-     * The class path for the child JVM. Under {@code exec:java} the project's class path is only known to
-     * the class loader, not to {@code java.class.path}, so the loader's URLs are used when there are any.
-     */
-    private static String classpath() throws URISyntaxException {
-        List<String> entries = new ArrayList<>();
-        for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null;
-             loader = loader.getParent()) {
-            if (loader instanceof URLClassLoader urls) {
-                for (URL url : urls.getURLs()) {
-                    entries.add(Path.of(url.toURI()).toString());
-                }
-            }
-        }
-        return entries.isEmpty() ? System.getProperty("java.class.path") : String.join(File.pathSeparator, entries);
     }
 }

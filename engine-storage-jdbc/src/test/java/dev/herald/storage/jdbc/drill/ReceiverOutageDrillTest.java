@@ -11,6 +11,7 @@ import dev.herald.engine.memory.InProcessDeliveryQueue;
 import dev.herald.engine.model.Attempt;
 import dev.herald.engine.model.DeliveryStatus;
 import dev.herald.engine.retry.RetryPolicy;
+import dev.herald.engine.testing.drill.LedgerReceiver;
 import dev.herald.storage.jdbc.JdbcDeliveryStore;
 import java.nio.file.Path;
 import java.time.Duration;
