@@ -84,15 +84,6 @@ public final class Api {
     }
 
     public Response send(HttpMethod method, String path, String body, String contentType, Map<String, String> headers) {
-        return exchange(method, path, body, contentType, headers);
-    }
-
-    /** Raw bytes as the body, sent as they are: bytes that are not UTF-8 included. */
-    public Response sendBytes(HttpMethod method, String path, byte[] body, String contentType, Map<String, String> headers) {
-        return exchange(method, path, body, contentType, headers);
-    }
-
-    private Response exchange(HttpMethod method, String path, Object body, String contentType, Map<String, String> headers) {
         MutableHttpRequest<Object> request = HttpRequest.create(method, path);
         if (key != null) {
             request.header(HttpHeaders.AUTHORIZATION, "Bearer " + key);

@@ -149,6 +149,7 @@ final class Requests {
             throw new HeraldException(ErrorCode.INVALID_ARGUMENT,
                     "description must be at most " + MAX_DESCRIPTION + " characters");
         }
+        noNul("description", r.description());
         headers(r.headers());
         if (r.maxInFlight() < 0 || r.maxInFlight() > 1000) {
             throw new HeraldException(ErrorCode.INVALID_ARGUMENT, "maxInFlight must be within [0, 1000]");
@@ -204,6 +205,14 @@ final class Requests {
     private static void optionalKey(String name, String value) {
         if (value != null && (value.isEmpty() || value.length() > MAX_KEY)) {
             throw new HeraldException(ErrorCode.INVALID_ARGUMENT, name + " must have 1 to " + MAX_KEY + " characters");
+        }
+        noNul(name, value);
+    }
+
+    /** PostgreSQL keeps no NUL in text: refused here, it would be a store failure there. */
+    private static void noNul(String name, String value) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            throw new HeraldException(ErrorCode.INVALID_ARGUMENT, name + " must not contain NUL characters");
         }
     }
 }
