@@ -292,8 +292,8 @@ final class FuzzCases {
         if (!refused) {
             return c;
         }
-        return route == BodyRoute.ENDPOINT_UPDATE && pools.ownEndpoints.isEmpty()
-                ? c.withCodes("BLOCKED_URL", "INVALID_URL", "ENDPOINT_NOT_FOUND")
+        // An update may aim at an endpoint a case deleted: not found comes before the URL.
+        return route == BodyRoute.ENDPOINT_UPDATE ? c.withCodes("BLOCKED_URL", "INVALID_URL", "ENDPOINT_NOT_FOUND")
                 : c.withCodes("BLOCKED_URL", "INVALID_URL");
     }
 
@@ -494,7 +494,8 @@ final class FuzzCases {
             }
             case 2 -> {
                 Field field = pick(route.fields);
-                body.put(field.name(), deep(random.nextInt(3) == 0 ? 1200 : 1 + random.nextInt(40), random.nextBoolean()));
+                // Two levels at least: one level is a valid list or map.
+                body.put(field.name(), deep(random.nextInt(3) == 0 ? 1200 : 2 + random.nextInt(40), random.nextBoolean()));
                 expect = field.kind() == Kind.OBJECT ? Expect.ANY : Expect.REJECT;
                 what = "deep " + field.name();
             }
@@ -941,8 +942,8 @@ final class FuzzCases {
     private String junkQueryValue(String param) {
         int roll = random.nextInt(6);
         return switch (roll) {
-            case 0 -> pick(List.of("abc", "-1", "0", "1001", "1.5", "99999999999", "1e3", "0x10", "NaN", "+5", " 5"))
-                    .replace(" ", "%20").replace("+", "%2B");
+            case 0 -> pick(List.of("abc", "-1", "0", "1001", "1.5", "99999999999", "1e3", "0x10", "NaN", "5x", " 5"))
+                    .replace(" ", "%20");
             case 1 -> percent(pick(NASTY.stream().filter(s -> !s.isEmpty()).toList()).getBytes(StandardCharsets.UTF_8));
             // Ids of a kind no parameter takes: upload tokens, batches, attempts.
             case 2 -> param.equals("status") ? pick(List.of("dead%00", "SUCCEEDED%20", "ALL", "in_flight_", "%C4%B0N_FLIGHT"))
