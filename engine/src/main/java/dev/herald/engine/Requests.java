@@ -35,11 +35,11 @@ final class Requests {
      * headers at 8 to 16 KiB, and a store keeps them in one field: the JDBC store's holds 16,384 characters,
      * room for 4,096 even when every one needs escaping.
      */
-    static final int MAX_HEADERS_TOTAL = 4096;
+    private static final int MAX_HEADERS_TOTAL = 4096;
     private static final int MAX_DESCRIPTION = 1000;
     private static final int MAX_EVENT_TYPES = 100;
     /** Characters of all event type filters together; the JDBC store keeps the list in 8,192. */
-    static final int MAX_EVENT_TYPES_TOTAL = 4096;
+    private static final int MAX_EVENT_TYPES_TOTAL = 4096;
     private static final int MAX_KEY = 256;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the one {@link Herald} of the application from the configured store and queue (each made by the
  * factory its {@code kind} selects), the URL policy and transport beans, the upload storage, the
- * {@code herald.*} settings and every {@link HeraldListener} bean, and starts its workers. The engine is closed when the application stops: it stops claiming, waits up to
- * {@code herald.delivery.shutdown-timeout} for requests in flight and puts the rest back in the store.
+ * {@code herald.*} settings and every {@link HeraldListener} bean, and starts its workers. The engine is
+ * closed when the application stops: it stops claiming, waits up to {@code herald.delivery.shutdown-timeout}
+ * for requests in flight and puts the rest back in the store.
  */
 @Factory
 public class HeraldFactory {
