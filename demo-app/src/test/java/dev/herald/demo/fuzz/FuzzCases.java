@@ -5,7 +5,6 @@ import dev.herald.demo.fuzz.FuzzCase.Auth;
 import dev.herald.demo.fuzz.FuzzCase.Expect;
 import dev.herald.demo.fuzz.Json.Raw;
 import dev.herald.engine.model.Ids;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -118,18 +117,6 @@ final class FuzzCases {
         }
     }
 
-    /** Strings that break naive code: NUL, lone and swapped surrogates, bidi controls, line breaks, injections. */
-    static final List<String> NASTY = List.of(
-            "", " ", "\u0000", "a\u0000b", "\uD800", "\uDFFF", "x\uDC00\uD800y", "\uD83D", "\uD83D\uDE00",
-            "\u202Egnp.exe\u202C", "\u200E\u200F\u200B\u200D\u2060", "\u061C\u2066\u2067\u2068\u2069", "\uFEFF",
-            "e\u0301\u0301\u0301\u0301", "\r\n", "a\r\nX-Injected: 1", "\t", "\u0001\u001f\u007f\u0085\u00a0",
-            "\u2028\u2029", "\uFFFD\uFFFE\uFFFF", "%00%0d%0a", "../../../../etc/passwd", "..\\..\\boot.ini",
-            "<script>alert(1)</script>", "' OR '1'='1", "\"; DROP TABLE herald_events; --", "${jndi:ldap://127.0.0.1/a}",
-            "{{7*7}}", "%s%s%n%x", "\uD83D\uDE00\uD83D\uDC4D\uD83C\uDFFD\uD83C\uDDFA\uD83C\uDDF3",
-            "\uFF46\uFF55\uFF4C\uFF4C", "\u0130\u0131\u017F\u212A", "null", "NaN", "-0", "1e309", "true", "[]", "{}",
-            "\\", "\\u0000", "\"", "/*", "ep_", "dlv_", "evt_", "wh_", "ep_../../x", "document.completed\u0000",
-            "DOCUMENT.COMPLETED", "document..completed", "*", "**", ".*", "document.*.x");
-
     private static final List<String> VALID_TYPES = List.of("document.completed", "quota.warning", "upload.completed",
             "herald.test");
     private static final List<String> FILTERS = List.of("document.completed", "quota.warning", "upload.*", "*",
@@ -141,6 +128,7 @@ final class FuzzCases {
     private final List<String> refusedUrls;
     private final List<String> resolvedBlockedUrls;
     private final Ids unknownIds;
+    private final FuzzValues values;
     private final Deque<FuzzCase> followUps = new ArrayDeque<>();
     private long hugeBytesLeft;
     private int serial;
@@ -152,6 +140,7 @@ final class FuzzCases {
         this.refusedUrls = SsrfTargets.refused(receiver.port());
         this.resolvedBlockedUrls = SsrfTargets.resolvedBlocked(resolver.blockedNames(), receiver.port());
         this.unknownIds = new Ids(Clock.systemUTC(), new Random(seed ^ 0x5DEECE66DL));
+        this.values = new FuzzValues(random, unknownIds);
         this.hugeBytesLeft = hugeBytesBudget;
     }
 
@@ -211,18 +200,18 @@ final class FuzzCases {
         if (roll < 10) {
             return valid();
         } else if (roll < 28) {
-            BodyRoute route = pick(BodyRoute.values());
-            return random.nextBoolean() ? wrongType(route, pick(route.fields)) : mutated(route);
+            BodyRoute route = values.pick(BodyRoute.values());
+            return random.nextBoolean() ? wrongType(route, values.pick(route.fields)) : mutated(route);
         } else if (roll < 42) {
-            return syntax(pick(BodyRoute.values()));
+            return syntax(values.pick(BodyRoute.values()));
         } else if (roll < 54) {
-            BodyRoute route = pick(BodyRoute.values());
-            return unicode(route, pick(route.fields));
+            BodyRoute route = values.pick(BodyRoute.values());
+            return unicode(route, values.pick(route.fields));
         } else if (roll < 62) {
-            BodyRoute route = pick(List.of(BodyRoute.ENDPOINT_CREATE, BodyRoute.ENDPOINT_UPDATE, BodyRoute.SIGNED_URL,
+            BodyRoute route = values.pick(List.of(BodyRoute.ENDPOINT_CREATE, BodyRoute.ENDPOINT_UPDATE, BodyRoute.SIGNED_URL,
                     BodyRoute.BATCH));
             boolean refused = random.nextBoolean();
-            return ssrf(route, pick(refused ? refusedUrls : resolvedBlockedUrls), refused);
+            return ssrf(route, values.pick(refused ? refusedUrls : resolvedBlockedUrls), refused);
         } else if (roll < 70) {
             return foreign();
         } else if (roll < 80) {
@@ -232,13 +221,13 @@ final class FuzzCases {
         } else if (roll < 89) {
             return random.nextBoolean() ? methodOrRoute() : contentType();
         } else if (roll < 92) {
-            return redirect(pick(DrillReceiver.REDIRECT_STATUSES), random.nextInt(DrillReceiver.LOCATIONS.size()));
+            return redirect(values.pick(DrillReceiver.REDIRECT_STATUSES), random.nextInt(DrillReceiver.LOCATIONS.size()));
         } else if (roll < 95) {
             return huge();
         } else if (roll < 98) {
-            return pick(boundaries());
+            return values.pick(boundaries());
         }
-        return invalidUtf8(pick(BodyRoute.values()));
+        return invalidUtf8(values.pick(BodyRoute.values()));
     }
 
     /** The next follow-up of an accepted case, or null. */
@@ -276,7 +265,7 @@ final class FuzzCases {
             return FuzzCase.of("valid", "POST", "/v1/deliveries/" + own(pools.ownDeliveries, Ids.DELIVERY) + "/replay",
                     null, Expect.ANY);
         }
-        return FuzzCase.of("valid", "GET", pick(List.of("/v1/endpoints", "/v1/deliveries", "/v1/dead-letters",
+        return FuzzCase.of("valid", "GET", values.pick(List.of("/v1/endpoints", "/v1/deliveries", "/v1/dead-letters",
                 "/v1/deliveries?status=DEAD&limit=5")), null, Expect.ANY);
     }
 
@@ -337,7 +326,7 @@ final class FuzzCases {
         }
         for (String token : pools.foreignTokens) {
             cases.add(FuzzCase.of("foreign", "GET", "/v1/webhooks/status/" + token, null, Expect.NOT_FOUND));
-            cases.add(FuzzCase.json("foreign", "POST", "/v1/webhooks/confirm", Json.write(map("token", token)),
+            cases.add(FuzzCase.json("foreign", "POST", "/v1/webhooks/confirm", Json.write(FuzzValues.map("token", token)),
                     Expect.NOT_FOUND));
         }
         for (String key : pools.foreignIdempotencyKeys) {
@@ -350,7 +339,7 @@ final class FuzzCases {
 
     private FuzzCase foreign() {
         List<FuzzCase> all = foreignSweep();
-        return all.isEmpty() ? pathOrQuery() : pick(all);
+        return all.isEmpty() ? pathOrQuery() : values.pick(all);
     }
 
     /** Values at and past the limits of the engine and of the store's columns. */
@@ -411,7 +400,7 @@ final class FuzzCases {
         }
         for (int size : new int[] {4096, 4097, 70_000}) {
             Map<String, Object> upload = skeleton(BodyRoute.SIGNED_URL);
-            upload.put("metadata", map("m", "m".repeat(size)));
+            upload.put("metadata", FuzzValues.map("m", "m".repeat(size)));
             cases.add(FuzzCase.json("boundary metadata " + size, "POST", "/v1/uploads/signed-url", Json.write(upload),
                     Expect.ANY));
         }
@@ -433,7 +422,7 @@ final class FuzzCases {
         for (long grace : new long[] {-1, 604_801, Long.MAX_VALUE, Long.MIN_VALUE}) {
             cases.add(FuzzCase.json("boundary graceSeconds " + grace, "POST",
                     "/v1/endpoints/" + own(pools.ownEndpoints, Ids.ENDPOINT) + "/rotate-secret",
-                    Json.write(map("graceSeconds", grace)), Expect.REJECT));
+                    Json.write(FuzzValues.map("graceSeconds", grace)), Expect.REJECT));
         }
         for (int value : new int[] {-1, 1001, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
             Map<String, Object> body = skeleton(BodyRoute.ENDPOINT_CREATE);
@@ -451,7 +440,7 @@ final class FuzzCases {
 
     private FuzzCase wrongType(BodyRoute route, Field field) {
         Map<String, Object> body = skeleton(route);
-        body.put(field.name(), pick(wrongValues(field.kind())));
+        body.put(field.name(), values.pick(wrongValues(field.kind())));
         return body("wrong type " + field.name(), route, Json.write(body).getBytes(StandardCharsets.UTF_8), Expect.REJECT);
     }
 
@@ -462,7 +451,7 @@ final class FuzzCases {
             body.put("graceSeconds", null);
             return body("missing field", route, Json.write(body).getBytes(StandardCharsets.UTF_8), Expect.ANY);
         }
-        Field field = pick(required);
+        Field field = values.pick(required);
         if (random.nextBoolean()) {
             body.remove(field.name());
         } else {
@@ -479,7 +468,7 @@ final class FuzzCases {
         String what;
         switch (roll) {
             case 0 -> {
-                body.put(pick(NASTY) + "unknown", 1);
+                body.put(values.pick(FuzzValues.NASTY) + "unknown", 1);
                 what = "unknown field";
             }
             case 1 -> {
@@ -488,36 +477,36 @@ final class FuzzCases {
                     body.put("endpointId", own(pools.ownEndpoints, Ids.ENDPOINT));
                     what = "two targets";
                 } else {
-                    body.put("__proto__", map("admin", true));
+                    body.put("__proto__", FuzzValues.map("admin", true));
                     what = "prototype field";
                 }
             }
             case 2 -> {
-                Field field = pick(route.fields);
+                Field field = values.pick(route.fields);
                 // Two levels at least: one level is a valid list or map.
-                body.put(field.name(), deep(random.nextInt(3) == 0 ? 1200 : 2 + random.nextInt(40), random.nextBoolean()));
+                body.put(field.name(), values.deep(random.nextInt(3) == 0 ? 1200 : 2 + random.nextInt(40), random.nextBoolean()));
                 expect = field.kind() == Kind.OBJECT ? Expect.ANY : Expect.REJECT;
                 what = "deep " + field.name();
             }
             case 3 -> {
-                Field field = pick(route.fields);
-                body.put(field.name(), pick(rangeValues()));
+                Field field = values.pick(route.fields);
+                body.put(field.name(), values.pick(values.rangeValues()));
                 expect = Expect.ANY;
                 what = "odd number " + field.name();
             }
             case 4 -> {
                 if (route == BodyRoute.BATCH) {
-                    body.put("files", List.of(map("filename", "a.txt", "contentType", "text/plain", "extra", 1)));
+                    body.put("files", List.of(FuzzValues.map("filename", "a.txt", "contentType", "text/plain", "extra", 1)));
                 } else if (route == BodyRoute.SIGNED_URL) {
-                    body.put("webhook", map("url", receiver.url("/hook"), "headers", map()));
+                    body.put("webhook", FuzzValues.map("url", receiver.url("/hook"), "headers", FuzzValues.map()));
                 } else {
                     body.put("", "");
                 }
                 what = "nested unknown field";
             }
             default -> {
-                Field field = pick(route.fields);
-                body.put(field.name(), longString());
+                Field field = values.pick(route.fields);
+                body.put(field.name(), values.longString());
                 expect = Expect.ANY;
                 what = "long " + field.name();
             }
@@ -539,10 +528,10 @@ final class FuzzCases {
                     expect = Expect.ANY;
                 }
             }
-            case 1 -> text = valid + pick(List.of("x", "}", "]", ",", "{}", "[]", "null", "1", "\"\""));
+            case 1 -> text = valid + values.pick(List.of("x", "}", "]", ",", "{}", "[]", "null", "1", "\"\""));
             case 2 -> text = "[" + valid + "]";
             case 3 -> {
-                text = pick(List.of("null", "1", "-1.5e3", "\"s\"", "true", "[]", "[{}]", "\"{}\""));
+                text = values.pick(List.of("null", "1", "-1.5e3", "\"s\"", "true", "[]", "[{}]", "\"{}\""));
             }
             case 4 -> text = valid.replaceFirst("\"", "'").replaceFirst("\"", "'");
             case 5 -> text = valid.replaceFirst("\\{\"([a-zA-Z]+)\"", "{$1");
@@ -574,7 +563,7 @@ final class FuzzCases {
                 expect = Expect.ANY;
             }
             default -> {
-                text = pick(List.of("", " ", "\n\t ", "{", "}", "{\"a\"}", "{\"a\":}", "{:1}", "{\"a\" 1}", "{,}",
+                text = values.pick(List.of("", " ", "\n\t ", "{", "}", "{\"a\"}", "{\"a\":}", "{:1}", "{\"a\" 1}", "{,}",
                         "{\"a\":01}", "{\"a\":+1}", "{\"a\":.5}", "{\"a\":0x10}", "{\"a\":\"\\x41\"}",
                         "{\"a\":\"\\u12\"}", "{\"a\":\"\u0001\"}", "{\"a\":Infinity}", "{\"a\":undefined}"));
                 if (route == BodyRoute.ROTATE && text.isBlank()) {
@@ -591,13 +580,13 @@ final class FuzzCases {
 
     private FuzzCase unicode(BodyRoute route, Field field) {
         Map<String, Object> body = skeleton(route);
-        String nasty = random.nextInt(4) == 0 ? randomUnicode(1 + random.nextInt(64)) : pick(NASTY);
+        String nasty = random.nextInt(4) == 0 ? values.randomUnicode(1 + random.nextInt(64)) : values.pick(FuzzValues.NASTY);
         switch (field.kind()) {
             case STRINGS -> body.put(field.name(), List.of(nasty));
-            case STRING_MAP -> body.put(field.name(), random.nextBoolean() ? map(nasty, "v") : map("X-U", nasty));
-            case OBJECT -> body.put(field.name(), map(nasty, nasty));
+            case STRING_MAP -> body.put(field.name(), random.nextBoolean() ? FuzzValues.map(nasty, "v") : FuzzValues.map("X-U", nasty));
+            case OBJECT -> body.put(field.name(), FuzzValues.map(nasty, nasty));
             case WEBHOOK -> body.put(field.name(), webhook(receiver.url("/hook/" + nasty)));
-            case FILES -> body.put(field.name(), List.of(map("filename", nasty, "contentType", "text/plain")));
+            case FILES -> body.put(field.name(), List.of(FuzzValues.map("filename", nasty, "contentType", "text/plain")));
             case INT, LONG, BOOL -> body.put(field.name(), nasty);
             default -> body.put(field.name(), nasty);
         }
@@ -613,15 +602,15 @@ final class FuzzCases {
     private FuzzCase invalidUtf8(BodyRoute route) {
         Map<String, Object> body = skeleton(route);
         List<Field> strings = route.fields.stream().filter(f -> f.kind() == Kind.STRING || f.kind() == Kind.URL).toList();
-        String name = strings.isEmpty() ? "x" : pick(strings).name();
+        String name = strings.isEmpty() ? "x" : values.pick(strings).name();
         String marker = "~~BAD" + random.nextInt(1000) + "~~";
         body.put(name, "x" + marker + "y");
         byte[] text = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        byte[] bad = pick(List.of(new byte[] {(byte) 0xC3, 0x28}, new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xC0, (byte) 0xAF},
+        byte[] bad = values.pick(List.of(new byte[] {(byte) 0xC3, 0x28}, new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xC0, (byte) 0xAF},
                 new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
                 new byte[] {(byte) 0xE2, (byte) 0x82}, new byte[] {(byte) 0x80}, new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
                 new byte[] {0x00}));
-        return body("invalid utf-8 " + name, route, replace(text, marker.getBytes(StandardCharsets.UTF_8), bad),
+        return body("invalid utf-8 " + name, route, FuzzValues.replace(text, marker.getBytes(StandardCharsets.UTF_8), bad),
                 Expect.ANY);
     }
 
@@ -636,7 +625,7 @@ final class FuzzCases {
             default -> 10_000 + random.nextInt(200_000);
         };
         if (hugeBytesLeft < size) {
-            return syntax(pick(BodyRoute.values()));
+            return syntax(values.pick(BodyRoute.values()));
         }
         hugeBytesLeft -= size;
         Map<String, Object> event = skeleton(BodyRoute.EVENT);
@@ -644,12 +633,12 @@ final class FuzzCases {
         String text;
         switch (roll) {
             case 0, 1 -> {
-                event.put("data", map("s", "a".repeat(size)));
+                event.put("data", FuzzValues.map("s", "a".repeat(size)));
                 text = Json.write(event);
                 expect = Expect.REJECT;
             }
             case 2 -> {
-                event.put("data", map("s", "\u00e9".repeat(size / 2 + 1)));
+                event.put("data", FuzzValues.map("s", "\u00e9".repeat(size / 2 + 1)));
                 text = Json.write(event);
                 expect = Expect.REJECT;
             }
@@ -680,7 +669,7 @@ final class FuzzCases {
         } else if (roll == 1) {
             return target.withAuth(Auth.WRONG, Expect.UNAUTHORIZED);
         }
-        String header = pick(List.of("Bearer", "Bearer ", "Bearer  ", "Basic aGVyYWxkOmhlcmFsZA==", "Bearer hk_",
+        String header = values.pick(List.of("Bearer", "Bearer ", "Bearer  ", "Basic aGVyYWxkOmhlcmFsZA==", "Bearer hk_",
                 "Bearer " + "k".repeat(4000), "Token hk_x", "Bearer\tx", "Bearer hk_\u00e9\u00e8", "Bearer ' OR 1=1 --",
                 "Bearer null", "Bearer %00"));
         return target.withAuth(Auth.NONE, Expect.UNAUTHORIZED).withHeaders(Map.of("Authorization", header));
@@ -689,9 +678,9 @@ final class FuzzCases {
     private FuzzCase methodOrRoute() {
         int roll = random.nextInt(3);
         if (roll == 0) {
-            String path = pick(List.of("/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dead-letters",
+            String path = values.pick(List.of("/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dead-letters",
                     "/v1/uploads/signed-url", "/v1/webhooks/confirm", "/v1/endpoints/" + own(pools.ownEndpoints, Ids.ENDPOINT)));
-            String method = pick(List.of("PATCH", "TRACE", "DELETE", "PUT", "HEAD", "OPTIONS"));
+            String method = values.pick(List.of("PATCH", "TRACE", "DELETE", "PUT", "HEAD", "OPTIONS"));
             Expect expect = method.equals("HEAD") || method.equals("OPTIONS") ? Expect.ANY : Expect.REJECT;
             if (method.equals("DELETE") || method.equals("PUT")) {
                 expect = path.startsWith("/v1/endpoints/") ? Expect.ANY : Expect.REJECT;
@@ -699,15 +688,15 @@ final class FuzzCases {
             return FuzzCase.json("method", method, path, method.equals("PUT") ? "{}" : null, expect);
         } else if (roll == 1) {
             // Paths the server may normalise to a real route ("/v1//endpoints") may be answered; the rest are 4xx.
-            String path = pick(List.of("/v1", "/v1/", "/v1/nothing", "/v1/endpoints/a/b/c/d", "/v2/endpoints",
+            String path = values.pick(List.of("/v1", "/v1/", "/v1/nothing", "/v1/endpoints/a/b/c/d", "/v2/endpoints",
                     "/v1/events/" + own(pools.ownEvents, Ids.EVENT), "/v1/uploads", "/v1/webhooks", "/v1/webhooks/status/",
                     "/v1//endpoints", "/v1/endpoints/%2e%2e", "/v1/endpoints/..;/..;/", "/v1/%00", "/v1/endpoints%2F",
                     "/v1/./endpoints", "/v1/endpoints/"));
             boolean mayNormalise = path.contains("//") || path.contains("/./") || path.endsWith("endpoints/");
-            return FuzzCase.of("route", pick(List.of("GET", "POST")), path, null, mayNormalise ? Expect.ANY : Expect.REJECT);
+            return FuzzCase.of("route", values.pick(List.of("GET", "POST")), path, null, mayNormalise ? Expect.ANY : Expect.REJECT);
         }
-        Map<String, String> headers = Map.of(pick(List.of("Accept", "Idempotency-Key", "X-Forwarded-For", "Host",
-                "X-Http-Method-Override", "Content-Encoding")), pick(List.of("text/html", "application/xml", "*/*;q=0",
+        Map<String, String> headers = Map.of(values.pick(List.of("Accept", "Idempotency-Key", "X-Forwarded-For", "Host",
+                "X-Http-Method-Override", "Content-Encoding")), values.pick(List.of("text/html", "application/xml", "*/*;q=0",
                 "k".repeat(5000), "127.0.0.1", "DELETE", "gzip", "\u00e9\u00e8", "", " ", "a,b,c", "br")));
         FuzzCase c = FuzzCase.json("header", "POST", "/v1/events", Json.write(skeleton(BodyRoute.EVENT)), Expect.ANY);
         return c.withHeaders(headers);
@@ -720,11 +709,11 @@ final class FuzzCases {
             "a/b/c", "application/json;;;", "application/json; boundary=--", null);
 
     private FuzzCase contentType() {
-        return contentType(pick(CONTENT_TYPES));
+        return contentType(values.pick(CONTENT_TYPES));
     }
 
     private FuzzCase contentType(String type) {
-        BodyRoute route = pick(BodyRoute.values());
+        BodyRoute route = values.pick(BodyRoute.values());
         FuzzCase c = body("content type", route, Json.write(skeleton(route)).getBytes(StandardCharsets.UTF_8), Expect.ANY);
         return c.withContentType(type);
     }
@@ -733,8 +722,8 @@ final class FuzzCases {
     private FuzzCase pathOrQuery() {
         int roll = random.nextInt(3);
         if (roll == 0) {
-            String id = junkId();
-            String template = pick(List.of("GET /v1/endpoints/%s", "PUT /v1/endpoints/%s", "DELETE /v1/endpoints/%s",
+            String id = values.junkId();
+            String template = values.pick(List.of("GET /v1/endpoints/%s", "PUT /v1/endpoints/%s", "DELETE /v1/endpoints/%s",
                     "POST /v1/endpoints/%s/disable", "POST /v1/endpoints/%s/enable", "POST /v1/endpoints/%s/rotate-secret",
                     "POST /v1/endpoints/%s/test", "POST /v1/endpoints/%s/replay", "GET /v1/deliveries/%s",
                     "POST /v1/deliveries/%s/replay", "GET /v1/webhooks/status/%s"));
@@ -742,16 +731,16 @@ final class FuzzCases {
             String body = parts[0].equals("PUT") ? Json.write(skeleton(BodyRoute.ENDPOINT_CREATE)) : null;
             return FuzzCase.json("path id", parts[0], String.format(parts[1], id), body, Expect.REJECT);
         }
-        String param = pick(List.of("limit", "cursor", "status", "endpointId", "eventId"));
-        String value = junkQueryValue(param);
+        String param = values.pick(List.of("limit", "cursor", "status", "endpointId", "eventId"));
+        String value = values.junkQueryValue(param);
         String path = switch (param) {
             case "status", "eventId" -> "/v1/deliveries";
-            case "endpointId" -> pick(List.of("/v1/deliveries", "/v1/dead-letters"));
-            default -> pick(List.of("/v1/endpoints", "/v1/deliveries", "/v1/dead-letters"));
+            case "endpointId" -> values.pick(List.of("/v1/deliveries", "/v1/dead-letters"));
+            default -> values.pick(List.of("/v1/endpoints", "/v1/deliveries", "/v1/dead-letters"));
         };
         boolean empty = value.isEmpty();
         return FuzzCase.of("query " + param, "GET", path + "?" + param + "=" + value
-                + (random.nextInt(4) == 0 ? "&" + param + "=" + junkQueryValue(param) : ""), null,
+                + (random.nextInt(4) == 0 ? "&" + param + "=" + values.junkQueryValue(param) : ""), null,
                 empty ? Expect.ANY : Expect.REJECT);
     }
 
@@ -762,15 +751,15 @@ final class FuzzCases {
         int n = ++serial;
         switch (route) {
             case ENDPOINT_CREATE, ENDPOINT_UPDATE -> {
-                body.put("url", random.nextInt(5) == 0 ? pick(resolvedBlockedUrls) : receiver.url("/hook/" + n));
+                body.put("url", random.nextInt(5) == 0 ? values.pick(resolvedBlockedUrls) : receiver.url("/hook/" + n));
                 if (random.nextBoolean()) {
-                    body.put("eventTypes", List.of(pick(FILTERS)));
+                    body.put("eventTypes", List.of(values.pick(FILTERS)));
                 }
                 if (random.nextBoolean()) {
                     body.put("description", "fuzz " + n);
                 }
                 if (random.nextInt(4) == 0) {
-                    body.put("headers", map("X-Fuzz", String.valueOf(n)));
+                    body.put("headers", FuzzValues.map("X-Fuzz", String.valueOf(n)));
                 }
                 if (random.nextInt(4) == 0) {
                     body.put("secret", "fuzz-secret-" + n + "-abcdefgh");
@@ -786,8 +775,8 @@ final class FuzzCases {
                 }
             }
             case EVENT -> {
-                body.put("type", pick(VALID_TYPES));
-                body.put("data", map("n", n, "s", "x"));
+                body.put("type", values.pick(VALID_TYPES));
+                body.put("data", FuzzValues.map("n", n, "s", "x"));
                 if (random.nextBoolean()) {
                     body.put("subject", "s-" + random.nextInt(20));
                 }
@@ -837,14 +826,14 @@ final class FuzzCases {
             file.put("size", 1 + random.nextInt(1000));
         }
         if (random.nextInt(3) == 0) {
-            file.put("trigger", pick(List.of("CLIENT_CONFIRM", "AUTO_DETECT", "BOTH", "client_confirm")));
+            file.put("trigger", values.pick(List.of("CLIENT_CONFIRM", "AUTO_DETECT", "BOTH", "client_confirm")));
         }
         if (random.nextInt(4) == 0) {
             // An hour or more: nothing a drill registers expires while it runs.
             file.put("expiresInSeconds", 3600 + random.nextInt(80_000));
         }
         if (random.nextInt(4) == 0) {
-            file.put("metadata", map("m", random.nextInt(10)));
+            file.put("metadata", FuzzValues.map("m", random.nextInt(10)));
         }
         return file;
     }
@@ -856,101 +845,29 @@ final class FuzzCases {
             webhook.put("secret", "fuzz-webhook-secret-" + random.nextInt(1000));
         }
         if (random.nextInt(4) == 0) {
-            webhook.put("metadata", map("w", 1));
+            webhook.put("metadata", FuzzValues.map("w", 1));
         }
         return webhook;
     }
 
     private List<Object> wrongValues(Kind kind) {
         return switch (kind) {
-            case STRING, URL, ENDPOINT_ID, TOKEN -> List.of(1, 0, -1.5, true, false, List.of(), List.of("x"), map(),
-                    map("a", "b"), new Raw("1e999"), new Raw("-0"));
-            case INT -> List.of("1", "", true, 1.5, new Raw("1.0"), new Raw("1e2"), List.of(), map(), new Raw("-0.0"),
+            case STRING, URL, ENDPOINT_ID, TOKEN -> List.of(1, 0, -1.5, true, false, List.of(), List.of("x"), FuzzValues.map(),
+                    FuzzValues.map("a", "b"), new Raw("1e999"), new Raw("-0"));
+            case INT -> List.of("1", "", true, 1.5, new Raw("1.0"), new Raw("1e2"), List.of(), FuzzValues.map(), new Raw("-0.0"),
                     new Raw("2147483648"), new Raw("-2147483649"), new Raw("9223372036854775808"),
                     new Raw("123456789012345678901234567890"));
-            case LONG -> List.of("1", "", false, 2.5, new Raw("1.0"), new Raw("1E3"), List.of(1), map(),
+            case LONG -> List.of("1", "", false, 2.5, new Raw("1.0"), new Raw("1E3"), List.of(1), FuzzValues.map(),
                     new Raw("9223372036854775808"), new Raw("-9223372036854775809"), new Raw("1e400"));
-            case BOOL -> List.of("true", 1, 0, "false", List.of(), map(), "yes");
-            case STRINGS -> List.of("x", 1, map(), List.of(1), List.of(true), List.of(List.of()), List.of(map()),
+            case BOOL -> List.of("true", 1, 0, "false", List.of(), FuzzValues.map(), "yes");
+            case STRINGS -> List.of("x", 1, FuzzValues.map(), List.of(1), List.of(true), List.of(List.of()), List.of(FuzzValues.map()),
                     Arrays.asList("x", null));
-            case STRING_MAP -> List.of("x", 1, List.of(), map("a", 1), map("a", true), map("a", map()),
-                    map("a", List.of()), map("a", "b", "n", null));
-            case OBJECT -> List.of("x", 1, List.of(), List.of(map()), true, "{}");
-            case WEBHOOK -> List.of("x", 1, List.of(), true, map("url", 1), map("uri", "x"),
-                    map("url", receiver.url("/hook"), "secret", 5));
-            case FILES -> List.of("x", 1, map(), List.of(), List.of("x"), List.of(1), List.of(List.of()));
-        };
-    }
-
-    private List<Object> rangeValues() {
-        return List.of(0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE,
-                new Raw("1e-400"), new Raw("0.000000000000000000000000000001"), new Raw("-0"), new Raw("1e18"),
-                new Raw("12345678901234567890123456789012345678901234567890"));
-    }
-
-    private Object deep(int depth, boolean objects) {
-        Object value = "x";
-        for (int i = 0; i < depth; i++) {
-            value = objects ? map("a", value) : List.of(value);
-        }
-        return value;
-    }
-
-    private String longString() {
-        int length = pick(List.of(129, 257, 513, 1001, 1025, 2049, 4097, 8193, 16_385, 65_537, 300_000));
-        String unit = random.nextBoolean() ? "a" : pick(NASTY.stream().filter(s -> !s.isEmpty()).toList());
-        StringBuilder b = new StringBuilder(length + unit.length());
-        while (b.length() < length) {
-            b.append(unit);
-        }
-        return b.toString();
-    }
-
-    private String randomUnicode(int length) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < length; i++) {
-            int roll = random.nextInt(6);
-            int c = switch (roll) {
-                case 0 -> random.nextInt(0x20);
-                case 1 -> 0xD800 + random.nextInt(0x800);
-                case 2 -> 0x202A + random.nextInt(5);
-                case 3 -> 0x10000 + random.nextInt(0x10FFFF - 0x10000);
-                case 4 -> 0xE000 + random.nextInt(0x1900);
-                default -> random.nextInt(0x3000);
-            };
-            b.appendCodePoint(c);
-        }
-        return b.toString();
-    }
-
-    private String junkId() {
-        int roll = random.nextInt(8);
-        return switch (roll) {
-            case 0 -> unknownIds.next(pick(List.of(Ids.ENDPOINT, Ids.DELIVERY, Ids.EVENT, Ids.UPLOAD, Ids.ATTEMPT)));
-            case 1 -> percent(pick(NASTY).getBytes(StandardCharsets.UTF_8));
-            case 2 -> percent(pick(List.of(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xC0, (byte) 0xAF},
-                    new byte[] {(byte) 0xFF}, new byte[] {0}, new byte[] {(byte) 0xE2, (byte) 0x80, (byte) 0xAE})));
-            case 3 -> "ep_" + "0".repeat(random.nextInt(40));
-            case 4 -> unknownIds.next(Ids.ENDPOINT).toLowerCase();
-            case 5 -> "x".repeat(1 + random.nextInt(3000));
-            case 6 -> pick(List.of("%2e%2e", "%2F", "..%2F..%2Fv1%2Fendpoints", "%20", "ep_%00", "%25", "%", "%zz",
-                    "ep_01ARZ3NDEKTSV4RRFFQ69G5FAV%3Bx"));
-            default -> percent(randomUnicode(1 + random.nextInt(30)).getBytes(StandardCharsets.UTF_8));
-        };
-    }
-
-    private String junkQueryValue(String param) {
-        int roll = random.nextInt(6);
-        return switch (roll) {
-            case 0 -> pick(List.of("abc", "-1", "0", "1001", "1.5", "99999999999", "1e3", "0x10", "NaN", "5x", " 5"))
-                    .replace(" ", "%20");
-            case 1 -> percent(pick(NASTY.stream().filter(s -> !s.isEmpty()).toList()).getBytes(StandardCharsets.UTF_8));
-            // Ids of a kind no parameter takes: upload tokens, batches, attempts.
-            case 2 -> param.equals("status") ? pick(List.of("dead%00", "SUCCEEDED%20", "ALL", "in_flight_", "%C4%B0N_FLIGHT"))
-                    : unknownIds.next(pick(List.of(Ids.ATTEMPT, Ids.UPLOAD, Ids.BATCH)));
-            case 3 -> percent(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80, (byte) 0xFF});
-            case 4 -> "x".repeat(1 + random.nextInt(5000));
-            default -> percent(randomUnicode(1 + random.nextInt(20)).getBytes(StandardCharsets.UTF_8));
+            case STRING_MAP -> List.of("x", 1, List.of(), FuzzValues.map("a", 1), FuzzValues.map("a", true), FuzzValues.map("a", FuzzValues.map()),
+                    FuzzValues.map("a", List.of()), FuzzValues.map("a", "b", "n", null));
+            case OBJECT -> List.of("x", 1, List.of(), List.of(FuzzValues.map()), true, "{}");
+            case WEBHOOK -> List.of("x", 1, List.of(), true, FuzzValues.map("url", 1), FuzzValues.map("uri", "x"),
+                    FuzzValues.map("url", receiver.url("/hook"), "secret", 5));
+            case FILES -> List.of("x", 1, FuzzValues.map(), List.of(), List.of("x"), List.of(1), List.of(List.of()));
         };
     }
 
@@ -972,44 +889,7 @@ final class FuzzCases {
 
     /** One of the acting tenant's ids, or a well-formed one that does not exist when it has none yet. */
     private String own(List<String> pool, String prefix) {
-        return pool.isEmpty() ? unknownIds.next(prefix) : pick(pool);
+        return pool.isEmpty() ? unknownIds.next(prefix) : values.pick(pool);
     }
 
-    private <T> T pick(List<T> items) {
-        return items.get(random.nextInt(items.size()));
-    }
-
-    private <T> T pick(T[] items) {
-        return items[random.nextInt(items.length)];
-    }
-
-    static String percent(byte[] bytes) {
-        StringBuilder b = new StringBuilder();
-        for (byte x : bytes) {
-            b.append('%').append(String.format("%02X", x & 0xff));
-        }
-        return b.toString();
-    }
-
-    private static byte[] replace(byte[] text, byte[] marker, byte[] with) {
-        for (int i = 0; i + marker.length <= text.length; i++) {
-            if (Arrays.equals(text, i, i + marker.length, marker, 0, marker.length)) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                out.write(text, 0, i);
-                out.writeBytes(with);
-                out.write(text, i + marker.length, text.length - i - marker.length);
-                return out.toByteArray();
-            }
-        }
-        return text;
-    }
-
-    /** A map in the order given, nulls allowed: the same seed writes the same bytes. */
-    static Map<String, Object> map(Object... keysAndValues) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return out;
-    }
 }
