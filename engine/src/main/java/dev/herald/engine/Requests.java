@@ -30,8 +30,16 @@ final class Requests {
             "te", "trailer", "proxy-authorization");
     private static final int MAX_HEADERS = 20;
     private static final int MAX_HEADER_VALUE = 1024;
+    /**
+     * Characters of all custom headers together, names and values. Receivers commonly cap a request's
+     * headers at 8 to 16 KiB, and a store keeps them in one field: the JDBC store's holds 16,384 characters,
+     * room for 4,096 even when every one needs escaping.
+     */
+    private static final int MAX_HEADERS_TOTAL = 4096;
     private static final int MAX_DESCRIPTION = 1000;
     private static final int MAX_EVENT_TYPES = 100;
+    /** Characters of all event type filters together; the JDBC store keeps the list in 8,192. */
+    private static final int MAX_EVENT_TYPES_TOTAL = 4096;
     private static final int MAX_KEY = 256;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -102,6 +110,14 @@ final class Requests {
         if (filters.size() > MAX_EVENT_TYPES) {
             throw new HeraldException(ErrorCode.INVALID_EVENT_TYPE, "at most " + MAX_EVENT_TYPES + " event types");
         }
+        int total = 0;
+        for (String f : filters) {
+            total += f == null ? 0 : f.length();
+        }
+        if (total > MAX_EVENT_TYPES_TOTAL) {
+            throw new HeraldException(ErrorCode.INVALID_EVENT_TYPE,
+                    "event types must have at most " + MAX_EVENT_TYPES_TOTAL + " characters in all");
+        }
         for (String f : filters) {
             if (f == null || !EventTypes.isWellFormedFilter(f)) {
                 throw new HeraldException(ErrorCode.INVALID_EVENT_TYPE,
@@ -133,6 +149,7 @@ final class Requests {
             throw new HeraldException(ErrorCode.INVALID_ARGUMENT,
                     "description must be at most " + MAX_DESCRIPTION + " characters");
         }
+        noNul("description", r.description());
         headers(r.headers());
         if (r.maxInFlight() < 0 || r.maxInFlight() > 1000) {
             throw new HeraldException(ErrorCode.INVALID_ARGUMENT, "maxInFlight must be within [0, 1000]");
@@ -148,6 +165,7 @@ final class Requests {
         if (headers.size() > MAX_HEADERS) {
             throw new HeraldException(ErrorCode.INVALID_ARGUMENT, "at most " + MAX_HEADERS + " custom headers");
         }
+        int total = 0;
         for (Map.Entry<String, String> h : headers.entrySet()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
             if (!HEADER_NAME.matcher(h.getKey()).matches()) {
@@ -157,18 +175,44 @@ final class Requests {
                 throw new HeraldException(ErrorCode.INVALID_ARGUMENT, "header " + h.getKey() + " is set by Herald");
             }
             String value = h.getValue();
-            if (value == null || value.length() > MAX_HEADER_VALUE || value.indexOf('\r') >= 0
-                    || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+            if (value == null || value.length() > MAX_HEADER_VALUE || !isFieldValue(value)) {
                 throw new HeraldException(ErrorCode.INVALID_ARGUMENT,
                         "header " + h.getKey() + " must have a value of at most " + MAX_HEADER_VALUE
-                                + " characters without line breaks");
+                                + " characters HTTP allows (no line breaks or other control characters)");
+            }
+            total += h.getKey().length() + value.length();
+        }
+        if (total > MAX_HEADERS_TOTAL) {
+            throw new HeraldException(ErrorCode.INVALID_ARGUMENT,
+                    "custom headers must have at most " + MAX_HEADERS_TOTAL + " characters in all, names and values");
+        }
+    }
+
+    /**
+     * What the transports can send as a header value (RFC 9110 field-value, Latin-1): tab, space, visible
+     * ASCII, and 0x80 to 0xFF. Refused here, a value would otherwise fail every delivery of the endpoint.
+     */
+    private static boolean isFieldValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                return false;
             }
         }
+        return true;
     }
 
     private static void optionalKey(String name, String value) {
         if (value != null && (value.isEmpty() || value.length() > MAX_KEY)) {
             throw new HeraldException(ErrorCode.INVALID_ARGUMENT, name + " must have 1 to " + MAX_KEY + " characters");
+        }
+        noNul(name, value);
+    }
+
+    /** PostgreSQL keeps no NUL in text: refused here, it would be a store failure there. */
+    private static void noNul(String name, String value) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            throw new HeraldException(ErrorCode.INVALID_ARGUMENT, name + " must not contain NUL characters");
         }
     }
 }

@@ -50,7 +50,45 @@ class HeraldValidationTest {
                 Arguments.of(new EndpointRequest(URL, Set.of(), "d".repeat(1001), null, null, true, 0, 0),
                         ErrorCode.INVALID_ARGUMENT),
                 Arguments.of(new EndpointRequest(URL, Set.of(), null, null, null, true, -1, 0),
+                        ErrorCode.INVALID_ARGUMENT),
+                // Issue 8: lists the JDBC store could not keep were answered 503 STORE_UNAVAILABLE.
+                Arguments.of(new EndpointRequest(URL, longFilters(100), null, null, null, true, 0, 0),
+                        ErrorCode.INVALID_EVENT_TYPE),
+                Arguments.of(new EndpointRequest(URL, Set.of(), null, headers(5, 1000), null, true, 0, 0),
+                        ErrorCode.INVALID_ARGUMENT),
+                Arguments.of(new EndpointRequest(URL, Set.of(), null, Map.of("X-Tag", "a\u0001b"), null, true, 0, 0),
+                        ErrorCode.INVALID_ARGUMENT),
+                Arguments.of(new EndpointRequest(URL, Set.of(), null, Map.of("X-Tag", "\uD83D\uDE00"), null, true, 0, 0),
                         ErrorCode.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void theLargestHeadersAndFiltersAllowedAreAccepted() {
+        Map<String, String> headers = headers(4, 1000);
+        headers.put("X-Latin", "caf\u00e9\tau lait");
+        Set<String> filters = longFilters(30);
+
+        Endpoint created = herald.createEndpoint(TENANT, new EndpointRequest(URL, filters, null, headers, null, true, 0, 0));
+
+        assertThat(created.headers()).isEqualTo(headers);
+        assertThat(created.eventTypes()).isEqualTo(filters);
+    }
+
+    /** {@code count} filters of {@code prefix.*}, 124 characters each. */
+    private static Set<String> longFilters(int count) {
+        Set<String> filters = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+            filters.add(String.format("t%03d.", i) + "a".repeat(117) + ".*");
+        }
+        return filters;
+    }
+
+    private static Map<String, String> headers(int count, int valueLength) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        for (int i = 0; i < count; i++) {
+            headers.put("X-H" + i, "v".repeat(valueLength));
+        }
+        return headers;
     }
 
     @ParameterizedTest

@@ -11,9 +11,11 @@ import java.util.Set;
  * optional. Read strictly by {@link #from}; {@link #toString()} never shows the secret.
  *
  * @param url         where webhooks go; https unless the server allows http
- * @param eventTypes  exact types, {@code prefix.*} or {@code *}; absent or empty means every type
+ * @param eventTypes  exact types, {@code prefix.*} or {@code *}; absent or empty means every type; at most 100,
+ *                    4,096 characters in all
  * @param description free text, up to 1,000 characters
- * @param headers     extra request headers sent with every webhook
+ * @param headers     extra request headers sent with every webhook: at most 20, values of at most 1,024
+ *                    characters HTTP allows, 4,096 characters in all
  * @param secret      a signing secret to use ({@code whsec_…} or at least 16 characters); absent to get a
  *                    generated one (on update: to keep the current one)
  * @param enabled     default true on create; on update, absent keeps the current state

@@ -80,13 +80,13 @@ public final class HeraldSettings {
     }
 
     /**
-     * Applies every engine setting to {@code builder}.
+     * Applies every engine setting to {@code builder} but the URL policy, which the application makes a bean
+     * of ({@link #urlPolicy}) so that the transport shares it.
      *
      * @throws ConfigurationException naming the first property the engine refused
      */
     public static HeraldBuilder apply(HeraldProperties p, HeraldBuilder builder) {
         HeraldProperties.Delivery d = p.getDelivery();
-        set("herald.url-policy", () -> builder.urlPolicy(urlPolicy(p)));
         set("herald.delivery.max-in-flight", () -> builder.maxInFlight(d.getMaxInFlight()));
         set("herald.delivery.endpoint-max-in-flight", () -> builder.endpointMaxInFlight(d.getEndpointMaxInFlight()));
         set("herald.delivery.request-timeout", () -> builder.requestTimeout(d.getRequestTimeout()));

@@ -6,8 +6,11 @@ import dev.herald.demo.storage.UploadStorage;
 import dev.herald.engine.Herald;
 import dev.herald.engine.HeraldBuilder;
 import dev.herald.engine.HeraldListener;
+import dev.herald.engine.http.NettyTransport;
+import dev.herald.engine.http.UrlPolicy;
 import dev.herald.engine.spi.DeliveryQueue;
 import dev.herald.engine.spi.DeliveryStore;
+import dev.herald.engine.spi.Transport;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -24,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the one {@link Herald} of the application from the configured store and queue (each made by the
- * factory its {@code kind} selects), the upload storage, the {@code herald.*} settings and every {@link HeraldListener} bean,
- * and starts its workers. The engine is closed when the application stops: it stops claiming, waits up to
- * {@code herald.delivery.shutdown-timeout} for requests in flight and puts the rest back in the store.
+ * factory its {@code kind} selects), the URL policy and transport beans, the upload storage, the
+ * {@code herald.*} settings and every {@link HeraldListener} bean, and starts its workers. The engine is
+ * closed when the application stops: it stops claiming, waits up to {@code herald.delivery.shutdown-timeout}
+ * for requests in flight and puts the rest back in the store.
  */
 @Factory
 public class HeraldFactory {
@@ -73,6 +77,22 @@ public class HeraldFactory {
         }
     }
 
+    /** The guard on endpoint URLs, from {@code herald.url-policy.*}: used at registration and by the transport. */
+    @Singleton
+    public UrlPolicy urlPolicy(HeraldProperties properties) {
+        return HeraldSettings.urlPolicy(properties);
+    }
+
+    /**
+     * What sends webhook requests: the engine's default {@link NettyTransport}, connecting only to addresses
+     * {@code urlPolicy} allowed. Closed after the engine, which stops using it first.
+     */
+    @Singleton
+    @Bean(preDestroy = "close")
+    public Transport transport(UrlPolicy urlPolicy) {
+        return NettyTransport.builder().urlPolicy(urlPolicy).build();
+    }
+
     /**
      * The engine, started at application start-up.
      *
@@ -82,7 +102,7 @@ public class HeraldFactory {
     @Bean(preDestroy = "close")
     public Herald herald(HeraldProperties properties, BeanProvider<DeliveryStore> store,
                          BeanProvider<DeliveryQueue> queue, List<HeraldListener> listeners, Clock clock,
-                         UploadStorage uploadStorage) {
+                         UploadStorage uploadStorage, UrlPolicy urlPolicy, Transport transport) {
         HeraldSettings.validate(properties);
         if (!store.isPresent()) {
             throw new ConfigurationException("herald.store.kind=" + properties.getStore().getKind()
@@ -94,12 +114,12 @@ public class HeraldFactory {
         }
         HeraldBuilder builder = Herald.builder().store(store.get()).queue(queue.get()).clock(clock);
         HeraldSettings.apply(properties, builder);
+        builder.urlPolicy(urlPolicy).transport(transport);
         builder.uploads(uploadStorage.settings().build());
         listeners.forEach(builder::listener);
         Herald herald = builder.build().start();
-        log.info("Herald started: store={}, queue={}, uploads={}, url-policy allow-http={} allow-private-networks={}",
-                properties.getStore().getKind(), properties.getQueue().getKind(), uploadStorage,
-                properties.getUrlPolicy().isAllowHttp(), properties.getUrlPolicy().isAllowPrivateNetworks());
+        log.info("Herald started: store={}, queue={}, uploads={}, {}", properties.getStore().getKind(),
+                properties.getQueue().getKind(), uploadStorage, urlPolicy);
         return herald;
     }
 }

@@ -8,6 +8,11 @@ import dev.herald.demo.ApiTestBase;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.MediaType;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.runtime.server.EmbeddedServer;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +21,8 @@ import org.junit.jupiter.api.Test;
 /** What a caller sees when the request is wrong or the server fails: always the JSON error shape. */
 @MicronautTest(transactional = false)
 class ErrorResponseTest extends ApiTestBase {
+    @Inject
+    EmbeddedServer server;
 
     /** Every error body is exactly {"error":{"code","message"}}, with no trace of Java. */
     private static void assertErrorShape(Api.Response r) {
@@ -76,6 +83,42 @@ class ErrorResponseTest extends ApiTestBase {
         assertThat(r.status()).isEqualTo(415);
         assertThat(r.errorCode()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
         assertErrorShape(r);
+    }
+
+    @Test
+    void bodiesInACharsetTheServerDoesNotHaveAre415() throws Exception {
+        // Issue 8, found by the bad-input drill: a charset the JVM does not know was answered 500.
+        // The application's test client will not write such a body, the JDK's does.
+        HttpClient client = HttpClient.newHttpClient();
+        for (String type : List.of("application/json; charset=nonsense", "application/json; charset=utf-99",
+                "application/json; charset=@@", "application/json; charset=")) {
+            HttpResponse<String> answer = client.send(java.net.http.HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.getPort() + "/v1/endpoints"))
+                    .header("Authorization", "Bearer " + apiKeys.issue(tenant, "charset")).header("Content-Type", type)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"url\":\"https://hooks.example.com/x\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            Api.Response r = new Api.Response(answer.statusCode(), answer.body(),
+                    Map.of("content-type", answer.headers().firstValue("content-type").orElse("")));
+
+            assertThat(r.status()).as(type).isEqualTo(415);
+            assertThat(r.errorCode()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+            assertErrorShape(r);
+        }
+        assertThat(api.get("/v1/endpoints").json().path("items")).isEmpty();
+    }
+
+    @Test
+    void bodiesThatAreNotWhatTheirContentEncodingSaysAre400() {
+        // Issue 8, found by the bad-input drill: a plain body sent as gzip was answered 500.
+        for (String encoding : List.of("gzip", "deflate")) {
+            Api.Response r = api.send(HttpMethod.POST, "/v1/endpoints", "{\"url\":\"https://hooks.example.com/x\"}",
+                    MediaType.APPLICATION_JSON, Map.of("Content-Encoding", encoding));
+
+            assertThat(r.status()).as(encoding + ": " + r.body()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("INVALID_REQUEST");
+            assertErrorShape(r);
+        }
+        assertThat(api.get("/v1/endpoints").json().path("items")).isEmpty();
     }
 
     @Test

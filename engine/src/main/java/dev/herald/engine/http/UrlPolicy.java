@@ -6,9 +6,13 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Which endpoint URLs Herald may send to: the guard against server-side request forgery. A webhook URL
@@ -25,6 +29,10 @@ import java.util.Objects;
  * compatible, NAT64, 6to4). Whatever the policy, URLs with credentials, fragments, no host, a bad port,
  * or a host written as an ambiguous number ({@code 2130706433}, {@code 0x7f000001}, {@code 0177.0.0.1},
  * {@code 127.1}) are refused, since resolvers disagree on what such numbers mean.
+ *
+ * <p>{@link Builder#allowDestination} exempts exact host and port pairs from the address rules, so one known
+ * receiver on a private network (or a test receiver on loopback) can be reached while every other
+ * destination stays under the strict rules.
  *
  * <p>Messages of the exceptions thrown never repeat the URL (its query may hold a token) nor the
  * addresses a name resolved to (that would let a tenant map the private network).
@@ -46,11 +54,13 @@ public final class UrlPolicy {
     private final boolean allowHttp;
     private final boolean allowPrivateNetworks;
     private final HostResolver resolver;
+    private final List<Destination> allowedDestinations;
 
     private UrlPolicy(Builder builder) {
         this.allowHttp = builder.allowHttp;
         this.allowPrivateNetworks = builder.allowPrivateNetworks;
         this.resolver = builder.resolver;
+        this.allowedDestinations = List.copyOf(builder.allowedDestinations);
     }
 
     /** A builder starting from the strict defaults: https only, private networks blocked, system DNS. */
@@ -81,6 +91,18 @@ public final class UrlPolicy {
     /** Whether loopback, private and other special addresses are accepted; false by default. */
     public boolean allowsPrivateNetworks() {
         return allowPrivateNetworks;
+    }
+
+    /**
+     * The destinations exempt from the address rules ({@link Builder#allowDestination}), each as
+     * {@code host:port} ({@code [address]:port} for IPv6), in the order given; empty by default.
+     */
+    public Set<String> allowedDestinations() {
+        Set<String> out = new LinkedHashSet<>();
+        for (Destination destination : allowedDestinations) {
+            out.add(destination.toString());
+        }
+        return Collections.unmodifiableSet(out);
     }
 
     /**
@@ -116,7 +138,8 @@ public final class UrlPolicy {
      * and refuses it when any address is blocked. Meant for every attempt. May block on DNS.
      *
      * <p>An IP literal is returned as is, without a lookup. Under a policy that allows private networks
-     * the host is still resolved, so a name that does not resolve fails here the same way.
+     * the host is still resolved, so a name that does not resolve fails here the same way. The addresses of
+     * an {@linkplain Builder#allowDestination allowed destination} are returned unchecked.
      *
      * @param url the endpoint URL
      * @return the addresses the host resolves to, not empty
@@ -138,7 +161,7 @@ public final class UrlPolicy {
         if (addresses == null || addresses.isEmpty()) {
             throw new UnknownHostException("no address for host");
         }
-        if (!allowPrivateNetworks) {
+        if (!allowPrivateNetworks && !host.exempt()) {
             // Any, not all: the HTTP client may pick whichever address it likes.
             for (InetAddress address : addresses) {
                 if (isBlockedAddress(address)) {
@@ -169,13 +192,33 @@ public final class UrlPolicy {
 
     @Override
     public String toString() {
-        return "UrlPolicy[allowHttp=" + allowHttp + ", allowPrivateNetworks=" + allowPrivateNetworks + "]";
+        return "UrlPolicy[allowHttp=" + allowHttp + ", allowPrivateNetworks=" + allowPrivateNetworks
+                + (allowedDestinations.isEmpty() ? "" : ", allowedDestinations=" + allowedDestinations) + "]";
     }
 
     // ---- syntax --------------------------------------------------------------------------------
 
-    /** A checked host: its normalised name, and the address when the name is an IP literal. */
-    private record Host(String name, InetAddress literal) {
+    /**
+     * A checked host: its normalised name, the address when the name is an IP literal, and whether it is an
+     * allowed destination.
+     */
+    private record Host(String name, InetAddress literal, boolean exempt) {
+    }
+
+    /** A host and port exempt from the address rules; {@code literal} set when the host is an IP address. */
+    private record Destination(String name, InetAddress literal, int port) {
+        boolean matches(String otherName, InetAddress otherLiteral, int otherPort) {
+            if (port != otherPort) {
+                return false;
+            }
+            // Literals compare as addresses, so [::1] and [0:0:0:0:0:0:0:1] are one destination.
+            return literal != null ? literal.equals(otherLiteral) : otherLiteral == null && name.equals(otherName);
+        }
+
+        @Override
+        public String toString() {
+            return (name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + port;
+        }
     }
 
     private Host checkSyntax(URI uri) {
@@ -223,7 +266,8 @@ public final class UrlPolicy {
         } else if (isNumericHost(name)) {
             literal = parseCanonicalIpv4(name);
         }
-        if (!allowPrivateNetworks) {
+        boolean exempt = isAllowedDestination(name, literal, effectivePort(scheme, port));
+        if (!allowPrivateNetworks && !exempt) {
             if (literal != null && isBlockedAddress(literal)) {
                 throw blocked("URL points at a blocked address (loopback, private, link-local, metadata or reserved)");
             }
@@ -231,7 +275,23 @@ public final class UrlPolicy {
                 throw blocked("URL host is a local or internal name");
             }
         }
-        return new Host(name, literal);
+        return new Host(name, literal, exempt);
+    }
+
+    private boolean isAllowedDestination(String name, InetAddress literal, int port) {
+        for (Destination destination : allowedDestinations) {
+            if (destination.matches(name, literal, port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int effectivePort(String scheme, int port) {
+        if (port != -1) {
+            return port;
+        }
+        return scheme.equals("https") ? 443 : 80;
     }
 
     private static String hostOfAuthority(String authority) {
@@ -396,6 +456,7 @@ public final class UrlPolicy {
         private boolean allowHttp;
         private boolean allowPrivateNetworks;
         private HostResolver resolver = SYSTEM_RESOLVER;
+        private final List<Destination> allowedDestinations = new ArrayList<>();
 
         private Builder() {
         }
@@ -422,6 +483,46 @@ public final class UrlPolicy {
          */
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * Exempts one destination from the address rules: a URL whose host is exactly {@code host} and whose
+         * port (written, or the scheme's default) is {@code port} is accepted even when the host is a local
+         * name or a blocked address, or resolves to one; its addresses are then used unchecked, so trust the
+         * DNS of a name given here. Every other host and port, the same host on another port included, is
+         * checked as before, and the other rules (scheme, credentials, fragment, ambiguous numbers) apply to
+         * this destination too. Each call adds one; none by default. For one known receiver inside the
+         * network, or a test receiver on loopback, without {@link #allowPrivateNetworks}.
+         *
+         * @param host a host name ({@code hooks.internal}) or an IP address ({@code 10.0.0.5}, {@code ::1},
+         *             {@code [::1]}); compared case-insensitively, IP addresses as addresses
+         * @param port the port, within [1, 65535]
+         * @throws NullPointerException     if {@code host} is null
+         * @throws IllegalArgumentException if {@code host} is not a valid host name or IP address (ambiguous
+         *                                  numeric forms such as {@code 127.1} included), or {@code port} is
+         *                                  out of range
+         */
+        public Builder allowDestination(String host, int port) {
+            Objects.requireNonNull(host, "host");
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be within [1, 65535], was " + port);
+            }
+            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            boolean ipv6 = bare.indexOf(':') >= 0;
+            Host parsed;
+            try {
+                // Read the way URLs are read, so the comparison at check time sees the same normalised host.
+                URI uri = new URI("http://" + (ipv6 ? "[" + bare + "]" : bare) + ":" + port + "/");
+                parsed = PERMISSIVE.checkSyntax(uri);
+                if (uri.getPort() != port || !"/".equals(uri.getRawPath()) || uri.getRawQuery() != null) {
+                    // Something in the host ('/', '?', ':') moved the rest of it into another part.
+                    throw new URISyntaxException(host, "not a bare host");
+                }
+            } catch (URISyntaxException | HeraldException e) {
+                throw new IllegalArgumentException("host must be a host name or an IP address, was '" + host + "'");
+            }
+            allowedDestinations.add(new Destination(parsed.name(), parsed.literal(), port));
             return this;
         }
 

@@ -60,6 +60,11 @@ final class DefaultUploads implements Uploads {
     public ConfirmResult confirm(String tenant, String token, String etag) {
         Upload u = find(tenant, token);
         String claim = StorageRules.normaliseEtag(etag);
+        String problem = StorageRules.checkEtag(claim);
+        if (problem != null) {
+            // Checked before the claim is written down with the upload while it is verified.
+            throw new HeraldException(ErrorCode.INVALID_UPLOAD, problem);
+        }
         return Registrar.guarded(() -> confirm(u, claim));
     }
 

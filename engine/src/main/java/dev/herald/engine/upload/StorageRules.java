@@ -23,6 +23,8 @@ final class StorageRules {
     private static final String NAME = "[!#$%&'+.^_`|~0-9A-Za-z-]+";
     private static final Pattern MEDIA_RANGE = Pattern.compile("(\\*/\\*|" + NAME + "/\\*|" + NAME + "/" + NAME + ")");
     private static final int MAX_MEDIA_TYPE = 255;
+    /** Longest ETag claim kept; storage ETags are a few dozen characters (an MD5 in hex, a part count). */
+    static final int MAX_ETAG = 256;
 
     private StorageRules() {
     }
@@ -142,6 +144,26 @@ final class StorageRules {
             clean = clean.substring(0, MAX_SANITISED_NAME - ext.length()) + ext;
         }
         return clean.isEmpty() || clean.equals("_") ? "file" : clean;
+    }
+
+    /**
+     * A client's ETag claim, {@linkplain #normaliseEtag normalised}: at most {@value #MAX_ETAG} characters of an
+     * entity tag (RFC 9110 etagc: visible ASCII but the double quote, and 0x80 to 0xFF). Null when fine.
+     */
+    static String checkEtag(String normalised) {
+        if (normalised == null) {
+            return null;
+        }
+        if (normalised.length() > MAX_ETAG) {
+            return "etag must have at most " + MAX_ETAG + " characters";
+        }
+        for (int i = 0; i < normalised.length(); i++) {
+            char c = normalised.charAt(i);
+            if (c <= 0x20 || c == '"' || c == 0x7f || c > 0xff) {
+                return "etag must be an entity tag such as \"9b2cf535f27731c974343645a3985328\"";
+            }
+        }
+        return null;
     }
 
     /** An ETag as storage compares it: without quotes or weak marker, lower case. */

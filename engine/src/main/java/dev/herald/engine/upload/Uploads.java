@@ -59,7 +59,8 @@ public interface Uploads {
      * @param etag the ETag the client got from storage, or null; when given, the object's must match
      * @throws HeraldException {@link ErrorCode#MISSING_WEBHOOK_TOKEN} for a null or blank token,
      *                         {@link ErrorCode#UPLOAD_NOT_FOUND} for an unknown token or one of another tenant,
-     *                         {@link ErrorCode#UPLOAD_EXPIRED} once the watch has run out
+     *                         {@link ErrorCode#INVALID_UPLOAD} for an etag that is not an entity tag of at most
+     *                         256 characters, {@link ErrorCode#UPLOAD_EXPIRED} once the watch has run out
      */
     ConfirmResult confirm(String tenant, String token, String etag);
 

@@ -374,6 +374,71 @@ class UrlPolicyTest {
         assertThat(builder.build().allowsHttp()).isTrue();
     }
 
+    // ---- allowDestination ------------------------------------------------------------------------
+
+    @Test
+    void anAllowedDestinationIsReachableWhileEverythingElseStaysBlocked() throws Exception {
+        InetAddress loopback = v4("receiver.test", 127, 0, 0, 1);
+        UrlPolicy policy = UrlPolicy.builder().allowHttp(true).allowDestination("Receiver.Test.", 9100)
+                .resolver(zone(Map.of(
+                        "receiver.test", List.of(loopback),
+                        "private.test", List.of(v4("private.test", 10, 0, 0, 5)))))
+                .build();
+
+        assertThat(policy.check("http://receiver.test:9100/hook")).isEqualTo(URI.create("http://receiver.test:9100/hook"));
+        assertThat(policy.resolveAllowed(URI.create("http://RECEIVER.test.:9100/hook"))).containsExactly(loopback);
+        // The same name on another port, the address it resolves to, and every other private target stay blocked.
+        assertBlockedOnResolve(policy, "http://receiver.test:9101/hook");
+        assertBlockedOnResolve(policy, "http://receiver.test/hook");
+        assertRefused(policy, "http://127.0.0.1:9100/hook", ErrorCode.BLOCKED_URL);
+        assertRefused(policy, "http://localhost:9100/hook", ErrorCode.BLOCKED_URL);
+        assertBlockedOnResolve(policy, "http://private.test:9100/hook");
+        // Syntax rules still hold for the allowed destination.
+        assertRefused(policy, "http://user@receiver.test:9100/hook", ErrorCode.INVALID_URL);
+        assertRefused(policy, "http://receiver.test:9100/hook#frag", ErrorCode.INVALID_URL);
+        assertRefused(UrlPolicy.builder().allowDestination("receiver.test", 9100).build(),
+                "http://receiver.test:9100/hook", ErrorCode.INVALID_URL);
+    }
+
+    @Test
+    void anAllowedAddressMatchesAsAnAddressAndTheSchemesDefaultPortCounts() throws Exception {
+        UrlPolicy policy = UrlPolicy.builder().allowDestination("[0:0:0:0:0:0:0:1]", 443)
+                .allowDestination("10.0.0.5", 8443).allowDestination("hooks.internal", 443)
+                .resolver(zone(Map.of("hooks.internal", List.of(v4("hooks.internal", 10, 1, 1, 1))))).build();
+
+        assertThat(policy.resolveAllowed(URI.create("https://[::1]/in"))).containsExactly(InetAddress.getByName("::1"));
+        assertThat(policy.resolveAllowed(URI.create("https://[::1]:443/in"))).containsExactly(InetAddress.getByName("::1"));
+        assertThat(policy.resolveAllowed(URI.create("https://10.0.0.5:8443/in")))
+                .containsExactly(InetAddress.getByName("10.0.0.5"));
+        assertThat(policy.resolveAllowed(URI.create("https://hooks.internal/in")))
+                .containsExactly(InetAddress.getByName("10.1.1.1"));
+        assertRefused(policy, "https://10.0.0.5/in", ErrorCode.BLOCKED_URL);
+        assertRefused(policy, "https://10.0.0.6:8443/in", ErrorCode.BLOCKED_URL);
+        assertRefused(policy, "https://[::1]:8443/in", ErrorCode.BLOCKED_URL);
+        assertRefused(policy, "https://other.internal/in", ErrorCode.BLOCKED_URL);
+        assertThat(policy.allowedDestinations()).containsExactly("[0:0:0:0:0:0:0:1]:443", "10.0.0.5:8443", "hooks.internal:443");
+        assertThat(policy.toString()).contains("allowedDestinations=");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "127.1", "0x7f000001", "2130706433", "a@b", "a/b", "a?b", "a#b", "a b", "host:80",
+            "my_host", "[fe80::1%eth0]", "b\u00fccher.de"})
+    void badDestinationHostsAreRefused(String host) {
+        assertThatThrownBy(() -> UrlPolicy.builder().allowDestination(host, 80))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
+    }
+
+    @Test
+    void badDestinationArgumentsAreRefused() {
+        assertThatThrownBy(() -> UrlPolicy.builder().allowDestination(null, 80))
+                .isInstanceOf(NullPointerException.class).hasMessage("host");
+        assertThatThrownBy(() -> UrlPolicy.builder().allowDestination("receiver.test", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("port must be within [1, 65535], was 0");
+        assertThatThrownBy(() -> UrlPolicy.builder().allowDestination("receiver.test", 65536))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65536");
+        assertThat(UrlPolicy.strict().allowedDestinations()).isEmpty();
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------
 
     private static void assertRefused(UrlPolicy policy, String url, ErrorCode code) {
@@ -392,13 +457,17 @@ class UrlPolicyTest {
     }
 
     private static UrlPolicy withDns(Map<String, List<InetAddress>> zone) {
-        return UrlPolicy.builder().resolver(host -> {
+        return UrlPolicy.builder().resolver(zone(zone)).build();
+    }
+
+    private static HostResolver zone(Map<String, List<InetAddress>> zone) {
+        return host -> {
             List<InetAddress> addresses = zone.get(host);
             if (addresses == null) {
                 throw new UnknownHostException(host);
             }
             return addresses;
-        }).build();
+        };
     }
 
     private static InetAddress v4(String name, int a, int b, int c, int d) throws UnknownHostException {

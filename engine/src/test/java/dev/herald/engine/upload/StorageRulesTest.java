@@ -3,6 +3,7 @@ package dev.herald.engine.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,5 +63,17 @@ class StorageRulesTest {
             "\"\"|null", "''|null"})
     void etagsCompareWithoutQuotesAndCase(String etag, String normalised) {
         assertThat(StorageRules.normaliseEtag(etag)).isEqualTo(normalised);
+    }
+
+    @Test
+    void etagClaimsMustBeShortEntityTags() {
+        assertThat(StorageRules.checkEtag(null)).isNull();
+        assertThat(StorageRules.checkEtag("d41d8cd98f00b204e9800998ecf8427e-12")).isNull();
+        assertThat(StorageRules.checkEtag("a".repeat(256))).isNull();
+        assertThat(StorageRules.checkEtag("\u00e9t\u00e9")).isNull();
+        assertThat(StorageRules.checkEtag("a".repeat(257))).contains("256");
+        for (String bad : new String[] {"a b", "a\u0000b", "a\"b", "a\u007fb", "\uD83D\uDE00", "a\tb"}) {
+            assertThat(StorageRules.checkEtag(bad)).as(bad).contains("entity tag");
+        }
     }
 }

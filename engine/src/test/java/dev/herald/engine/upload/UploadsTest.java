@@ -307,6 +307,23 @@ class UploadsTest {
     }
 
     @Test
+    void anEtagClaimThatIsNoShortEntityTagIsRefusedAndNothingIsWritten() {
+        // Issue 8: a 2,100-character etag was written down with the upload and the store refused it: 503.
+        Herald herald = started(fastSettings().build());
+        RegisteredUpload r = herald.uploads().register(TENANT, file("claim.txt", "text/plain"));
+        Upload before = store.findUpload(r.token()).orElseThrow();
+
+        for (String etag : List.of("a".repeat(257), "\"a\u0000b\"", "a b", "\"\uD83D\uDE00\"")) {
+            assertThatThrownBy(() -> herald.uploads().confirm(TENANT, r.token(), etag)).as(etag)
+                    .isInstanceOfSatisfying(HeraldException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_UPLOAD));
+        }
+
+        assertThat(store.findUpload(r.token())).contains(before);
+        assertThat(herald.uploads().confirm(TENANT, r.token(), "\"" + "a".repeat(256) + "\""))
+                .isInstanceOf(ConfirmResult.Rejected.class);
+    }
+
+    @Test
     void wrongExpectedSizeGivesUploadFailedSizeMismatch() throws Exception {
         Herald herald = started(fastSettings().build());
         RegisteredUpload r = herald.uploads().register(TENANT, file("exact.bin", "application/octet-stream")
