@@ -65,7 +65,7 @@ import java.util.function.LongSupplier;
  * {@code bench.backlogHeap} (the backlog JVM's {@code -Xmx}, default {@code 256m}; {@code none} runs the
  * phase in this JVM);</li>
  * <li>{@code bench.isolationMode} ({@code h2}), {@code bench.isolationRate} (200 events/s per endpoint),
- * {@code bench.isolationSeconds} (40), {@code bench.isolationTimeoutMillis} (1,000);</li>
+ * {@code bench.isolationSeconds} (40), {@code bench.isolationTimeoutMillis} (5,000);</li>
  * <li>{@code bench.chart}: where the SVG goes (default {@code system-bench.svg} in the module's
  * {@code target}).</li>
  * </ul>
@@ -108,7 +108,7 @@ public final class SystemBenchmark {
                     Integer.getInteger("bench.backlogFanout", 10), System.getProperty("bench.backlogHeap", "256m"),
                     Mode.of(System.getProperty("bench.isolationMode", "h2")),
                     Integer.getInteger("bench.isolationRate", 200), Integer.getInteger("bench.isolationSeconds", 40),
-                    Duration.ofMillis(Integer.getInteger("bench.isolationTimeoutMillis", 1000)), chart,
+                    Duration.ofMillis(Integer.getInteger("bench.isolationTimeoutMillis", 5000)), chart,
                     target.resolve("system-bench"));
         }
     }
