@@ -1,6 +1,6 @@
-package dev.herald.engine.bench;
+package dev.herald.demo.bench;
 
-import dev.herald.engine.bench.TransportBenchmark.Client;
+import dev.herald.demo.bench.TransportBenchmark.Client;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package dev.herald.engine.bench;
+package dev.herald.demo.bench;
 
 import dev.herald.engine.http.JdkHttpTransport;
 import dev.herald.engine.http.NettyTransport;
@@ -41,8 +41,8 @@ import java.util.stream.Collectors;
  * The HTTP transport's ceiling: JVM HTTP clients side by side, each sending signed 1 KiB webhook requests
  * as fast as a fixed number in flight allows to the same lean Netty receiver (one event-loop thread).
  *
- * <pre>mvn -B -q -pl engine -Pbench -DskipTests test-compile exec:java \
- *     -Dexec.mainClass=dev.herald.engine.bench.TransportBenchmark -Dexec.args="30000 128"</pre>
+ * <pre>mvn -B -q -pl demo-app -am -Psystem-bench -DskipTests test-compile exec:java \
+ *     -Dexec.mainClass=dev.herald.demo.bench.TransportBenchmark -Dexec.args="30000 128"</pre>
  *
  * Arguments: requests per measured run (default 30,000), requests in flight (default 128). System
  * properties: {@code bench.rounds} (default 3), {@code bench.clients} (comma-separated names, default all),
@@ -180,7 +180,7 @@ public final class TransportBenchmark {
     }
 
     /** The class path this class was loaded from: exec:java runs it in an isolated class loader. */
-    private static String classPath() {
+    static String classPath() {
         List<String> entries = new ArrayList<>();
         for (ClassLoader loader = TransportBenchmark.class.getClassLoader(); loader != null; loader = loader.getParent()) {
             if (loader instanceof URLClassLoader urls) {
@@ -199,7 +199,7 @@ public final class TransportBenchmark {
         return String.join(File.pathSeparator, entries);
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return parts[0] + " " + parts[1] + " " + parts[2];
@@ -250,10 +250,10 @@ public final class TransportBenchmark {
         }
     }
 
-    private record Measured(long[] latencies, long errors) {
+    record Measured(long[] latencies, long errors) {
     }
 
-    private static Measured load(Client client, NettyReceiver receiver, URI url, int n, int inFlight) throws Exception {
+    static Measured load(Client client, NettyReceiver receiver, URI url, int n, int inFlight) throws Exception {
         receiver.reset(n);
         WebhookSigner signer = new WebhookSigner();
         List<SigningKey> keys = List.of(SigningKey.parse(SigningKey.generate(new SecureRandom())));
@@ -280,7 +280,7 @@ public final class TransportBenchmark {
         return new Measured(latencies, errors.get());
     }
 
-    private static double pct(long[] sorted, double p) {
+    static double pct(long[] sorted, double p) {
         return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
     }
 
