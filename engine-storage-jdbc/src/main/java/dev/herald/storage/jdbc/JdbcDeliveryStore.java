@@ -82,7 +82,8 @@ import javax.sql.DataSource;
  *   occurred before the cutoff.</li>
  * </ul>
  *
- * <p>Thread-safe: every call takes its own connection from the pool.
+ * <p>Thread-safe: every call takes its own connection from the pool, except that concurrent publishes
+ * share one (see Transactions above).
  */
 public final class JdbcDeliveryStore implements DeliveryStore {
     /** Largest number of ids or outcomes handled in one call before it is split. */

@@ -51,7 +51,7 @@ final class PublishGroups {
     static final class Request {
         private final Event event;
         private final List<Delivery> deliveries;
-        // Written by the leader, read by the caller; both under the lock.
+        // Written by the leader before it takes the lock back, read by the caller under the lock.
         private State state = State.WAITING;
         private String id;
 
