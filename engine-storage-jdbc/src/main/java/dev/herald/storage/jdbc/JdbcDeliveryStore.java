@@ -52,7 +52,7 @@ import javax.sql.DataSource;
  *   latest attempt), keyed by the number {@code seq} the database gives the delivery at publish. Claims
  *   and outcomes write the state row only, which has two small indexes: H2 rewrites every index of a
  *   table on each update, so this keeps the listing indexes out of the hot path.</li>
-  *   <li><b>Transactions.</b> Every write is one transaction: publish writes the event and all its
+ *   <li><b>Transactions.</b> Every write is one transaction: publish writes the event and all its
  *   deliveries or nothing; {@link #record} applies a whole batch of outcomes and their attempts in one
  *   commit, so a worker pays one commit per batch, not per delivery. Publishes that arrive while
  *   another is being written share the next transaction (group commit, see {@code PublishGroups}): the
