@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,12 @@ import javax.sql.DataSource;
  *   table on each update, so this keeps the listing indexes out of the hot path.</li>
  *   <li><b>Transactions.</b> Every write is one transaction: publish writes the event and all its
  *   deliveries or nothing; {@link #record} applies a whole batch of outcomes and their attempts in one
- *   commit (group commit), so a worker pays one commit per batch, not per delivery.</li>
+ *   commit, so a worker pays one commit per batch, not per delivery. Publishes that arrive while
+ *   another is being written share the next transaction (group commit, see {@code PublishGroups}): the
+ *   first caller writes what queued up, up to 256 events, and every caller returns once its publish is
+ *   committed; a lone publish waits for nobody. If a shared transaction fails, nothing of it is kept and
+ *   each of its publishes runs again alone, so a bad one fails as it would alone and the others are
+ *   stored. {@link #updateUploadAndPublish} always runs alone.</li>
  *   <li><b>Claims and leases.</b> A column {@code claimable_at} holds {@code next_attempt_at} until
  *   a delivery is final (then null), and a claim reads it in due order, skipping rows under a live
  *   lease; the claim itself changes only status and lease, no indexed column. PostgreSQL claims in
@@ -76,7 +82,8 @@ import javax.sql.DataSource;
  *   occurred before the cutoff.</li>
  * </ul>
  *
- * <p>Thread-safe: every call takes its own connection from the pool.
+ * <p>Thread-safe: every call takes its own connection from the pool, except that concurrent publishes
+ * share one (see Transactions above).
  */
 public final class JdbcDeliveryStore implements DeliveryStore {
     /** Largest number of ids or outcomes handled in one call before it is split. */
@@ -90,6 +97,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     private final Dialect dialect;
     private final AutoCloseable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final PublishGroups publishes = new PublishGroups(this::publishAlone, this::publishShared);
 
     private JdbcDeliveryStore(Jdbc jdbc, Dialect dialect, AutoCloseable onClose) {
         this.jdbc = jdbc;
@@ -340,6 +348,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     public String publish(Event event, List<Delivery> deliveries) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(deliveries, "deliveries");
+        return publishes.publish(event, deliveries);
+    }
+
+    /** One publish in a transaction of its own: an uncontended publish, or one whose shared transaction failed. */
+    private String publishAlone(Event event, List<Delivery> deliveries) {
         try {
             return publishOnce(event, deliveries, null) ? event.id() : earlierEvent(event);
         } catch (SQLException e) {
@@ -372,29 +385,83 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 c.rollback();
                 return false;
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO herald_events (" + Rows.EVENT_COLUMNS
-                    + ") VALUES (" + Rows.placeholders(Rows.EVENT_COLUMNS) + ")")) {
-                Rows.bindEvent(ps, event);
-                ps.executeUpdate();
-            }
-            if (!deliveries.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(Rows.DELIVERY_INSERT)) {
-                    for (Delivery d : deliveries) {
-                        Rows.bindDelivery(ps, d);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                try (PreparedStatement ps = c.prepareStatement(Rows.STATE_INSERT)) {
-                    for (Delivery d : deliveries) {
-                        Rows.bindState(ps, d);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            }
+            insertEvents(c, List.of(new PublishGroups.Request(event, deliveries)));
             return true;
         });
+    }
+
+    /**
+     * Stores several publishes in one transaction (see {@link PublishGroups}), each as
+     * {@link #publishAlone} would: one whose idempotency key is taken, in the database or by an earlier
+     * publish of the same group, stores nothing and gets the earlier event's id. Throws, storing nothing,
+     * when any of them fails.
+     */
+    private List<String> publishShared(List<PublishGroups.Request> group) throws SQLException {
+        return jdbc.transaction(c -> {
+            List<String> ids = new ArrayList<>(group.size());
+            List<PublishGroups.Request> stored = new ArrayList<>(group.size());
+            Map<List<String>, String> keys = new HashMap<>();
+            for (PublishGroups.Request r : group) {
+                Event event = r.event();
+                if (event.idempotencyKey() != null) {
+                    List<String> key = List.of(event.tenant(), event.idempotencyKey());
+                    String earlier = keys.get(key);
+                    if (earlier == null) {
+                        earlier = findByKey(c, event);
+                    }
+                    if (earlier != null) {
+                        ids.add(earlier);
+                        continue;
+                    }
+                    keys.put(key, event.id());
+                }
+                ids.add(event.id());
+                stored.add(r);
+            }
+            insertEvents(c, stored);
+            return ids;
+        });
+    }
+
+    /** Inserts events and their deliveries, each table as one statement batch. */
+    private static void insertEvents(Connection c, List<PublishGroups.Request> publishes) throws SQLException {
+        if (publishes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO herald_events (" + Rows.EVENT_COLUMNS
+                + ") VALUES (" + Rows.placeholders(Rows.EVENT_COLUMNS) + ")")) {
+            for (PublishGroups.Request r : publishes) {
+                Rows.bindEvent(ps, r.event());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        if (publishes.stream().allMatch(r -> r.deliveries().isEmpty())) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(Rows.DELIVERY_INSERT)) {
+            for (PublishGroups.Request r : publishes) {
+                for (Delivery d : r.deliveries()) {
+                    Rows.bindDelivery(ps, d);
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement(Rows.STATE_INSERT)) {
+            for (PublishGroups.Request r : publishes) {
+                for (Delivery d : r.deliveries()) {
+                    Rows.bindState(ps, d);
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** How the publishes of this store were grouped so far; for tests. */
+    PublishGroups publishGroups() {
+        return publishes;
     }
 
     private String earlierEvent(Event event) throws SQLException {

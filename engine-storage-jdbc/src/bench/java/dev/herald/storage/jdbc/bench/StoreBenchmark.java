@@ -43,8 +43,9 @@ import javax.sql.DataSource;
  * <p>For H2 file mode (the embedded default) and, unless {@code -Dbench.postgres=false}, an embedded
  * PostgreSQL, it measures:
  * <ul>
- *   <li><b>publish</b>: events with {@code bench.fanout} deliveries each, one transaction per event,
- *   from {@code bench.threads} threads; deliveries per second;</li>
+ *   <li><b>publish</b>: events with {@code bench.fanout} deliveries each, one {@code publish} call per
+ *   event, from {@code bench.threads} threads (calls that overlap may share a transaction); deliveries per
+ *   second;</li>
  *   <li><b>claim + complete</b>: workers call {@code claimDue} for batches of 256 and {@code record} a
  *   SUCCEEDED outcome with its attempt for each, until every delivery is done; deliveries per second.</li>
  * </ul>
