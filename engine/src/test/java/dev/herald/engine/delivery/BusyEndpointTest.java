@@ -2,6 +2,7 @@ package dev.herald.engine.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.herald.engine.EndpointRequest;
 import dev.herald.engine.EventRequest;
@@ -109,8 +110,8 @@ class BusyEndpointTest {
         // Deferred every 200 ms, as before the line, the 38 deliveries beyond the bulkhead would be written
         // back about 12 times each in this window: some 450 writes. Now 2 wait in memory and each of the
         // others is written back about once, the few that come back being refused again for longer.
-        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(10))
-                .until(() -> deferrals.get() <= 2 * DELIVERIES);
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+                .untilAtomic(deferrals, lessThanOrEqualTo(2 * DELIVERIES));
         assertThat(transport.calls(STUCK)).isEqualTo(SLOTS);
         assertThat(deferrals.get()).isGreaterThanOrEqualTo(DELIVERIES - 2 * SLOTS);
     }
