@@ -105,6 +105,11 @@ final class BenchStack implements AutoCloseable {
         return redis.url();
     }
 
+    /** The same set-up seen through another store object (a wrapper); closing stays with this one. */
+    BenchStack withStore(DeliveryStore other) {
+        return new BenchStack(mode, clock, other, queue, dir);
+    }
+
     /** Bytes of the H2 files, 0 for other stores. */
     long bytesOnDisk() {
         return bytesOnDisk(dir);

@@ -362,7 +362,8 @@ public final class SystemBenchmark {
 
     // ---- isolation --------------------------------------------------------------------------------
 
-    record IsolationResult(Mode mode, Run alone, Run withHealthy, Run withDead, long deadAccepted) {
+    record IsolationResult(Mode mode, Run alone, Run withHealthy, Run withDead, long deadAccepted,
+                           List<StoreTraffic.Counts> traffic) {
     }
 
     /**
@@ -373,10 +374,13 @@ public final class SystemBenchmark {
     private static IsolationResult isolation(NettyReceiver receiver, Options o) throws Exception {
         System.out.printf(Locale.ROOT, "isolation on %s: %d events/s per endpoint, %d s each, request timeout %d ms%n",
                 o.isolationMode().id, o.isolationRate(), o.isolationSeconds(), o.isolationTimeout().toMillis());
+        StoreTraffic traffic = new StoreTraffic();
+        List<StoreTraffic.Counts> perRun = new ArrayList<>();
         try (DeadReceiver dead = new DeadReceiver();
              BenchStack stack = BenchStack.open(o.isolationMode(), o.work());
-             Engine engine = Engine.start(stack, o, HeraldBuilder.DEFAULT_MAX_IN_FLIGHT,
-                     HeraldBuilder.DEFAULT_ENDPOINT_MAX_IN_FLIGHT, o.isolationTimeout())) {
+             Engine engine = Engine.start(stack.withStore(traffic.counting(stack.store)), o,
+                     HeraldBuilder.DEFAULT_MAX_IN_FLIGHT, HeraldBuilder.DEFAULT_ENDPOINT_MAX_IN_FLIGHT,
+                     o.isolationTimeout())) {
             Herald herald = engine.herald();
             Endpoint healthy = herald.createEndpoint(TENANT, EndpointRequest.of(receiver.url()));
             Endpoint neighbour = herald.createEndpoint(TENANT, EndpointRequest.of(receiver.url() + "?neighbour"));
@@ -384,8 +388,10 @@ public final class SystemBenchmark {
             int n = o.isolationRate() * o.isolationSeconds();
             IntConsumer toHealthy = i -> herald.publishTo(healthy.id(), EventRequest.of(TENANT, TYPE, data()));
             run(receiver, Math.min(n, o.isolationRate() * 5), 1, o.isolationRate(), toHealthy);
+            StoreTraffic.Counts before = traffic.counts();
             Run alone = run(receiver, n, 1, o.isolationRate(), toHealthy);
             report("healthy alone", alone);
+            perRun.add(traffic.counts().minus(before));
             // The control: the same publish load, the second half to another healthy endpoint, whose
             // deliveries the receiver counts too (2n), so what the dead endpoint adds stands apart from
             // what publishing twice as much costs the store.
@@ -393,16 +399,20 @@ public final class SystemBenchmark {
                 herald.publishTo(neighbour.id(), EventRequest.of(TENANT, TYPE, data()));
                 herald.publishTo(healthy.id(), EventRequest.of(TENANT, TYPE, data()));
             };
+            before = traffic.counts();
             Run withHealthy = run(receiver, n, 1, o.isolationRate(), twoHealthy, 2);
             report("beside a healthy one", withHealthy);
+            perRun.add(traffic.counts().minus(before));
             // Every other event goes to the dead endpoint; the receiver counts only the healthy ones.
             IntConsumer both = i -> {
                 herald.publishTo(deadEndpoint.id(), EventRequest.of(TENANT, TYPE, data()));
                 herald.publishTo(healthy.id(), EventRequest.of(TENANT, TYPE, data()));
             };
+            before = traffic.counts();
             Run withDead = run(receiver, n, 1, o.isolationRate(), both);
             report("healthy beside the dead one", withDead);
-            return new IsolationResult(o.isolationMode(), alone, withHealthy, withDead, dead.accepted());
+            perRun.add(traffic.counts().minus(before));
+            return new IsolationResult(o.isolationMode(), alone, withHealthy, withDead, dead.accepted(), perRun);
         }
     }
 
@@ -645,18 +655,21 @@ public final class SystemBenchmark {
                         + "timeout %d ms; the dead endpoint accepted %d connections%n%n", r.mode().label, o.isolationRate(),
                 o.isolationSeconds(), o.isolationTimeout().toMillis(), r.deadAccepted());
         System.out.println("| healthy endpoint | p50 ms | p99 ms | p999 ms | p99 ratio to alone | "
-                + "p99 ratio to beside a healthy one |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+                + "p99 ratio to beside a healthy one | deliveries claimed | deferrals written |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         double base = pct(r.alone().latencies(), 0.99);
         double control = pct(r.withHealthy().latencies(), 0.99);
-        for (Run run : List.of(r.alone(), r.withHealthy(), r.withDead())) {
+        List<Run> runs = List.of(r.alone(), r.withHealthy(), r.withDead());
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
             String what = run == r.alone() ? "alone"
                     : run == r.withHealthy() ? "beside a healthy one at the same rate (both measured)"
                     : "beside an endpoint that never answers";
-            System.out.printf(Locale.ROOT, "| %s%s | %.1f | %.1f | %.1f | %.2f | %.2f |%n", what,
+            StoreTraffic.Counts traffic = r.traffic().get(i);
+            System.out.printf(Locale.ROOT, "| %s%s | %.1f | %.1f | %.1f | %.2f | %.2f | %,d | %,d |%n", what,
                     run.complete() ? "" : " (incomplete)", pct(run.latencies(), 0.50), pct(run.latencies(), 0.99),
                     pct(run.latencies(), 0.999), pct(run.latencies(), 0.99) / base,
-                    pct(run.latencies(), 0.99) / control);
+                    pct(run.latencies(), 0.99) / control, traffic.claimed(), traffic.deferred());
         }
         System.out.println();
     }

@@ -56,10 +56,15 @@ import org.slf4j.LoggerFactory;
  * while this engine still holds it. A crashed engine's deliveries become claimable when their lease
  * ends, so a receiver may see a delivery twice (same {@code webhook-id}), never zero times.</li>
  * <li><b>One bad endpoint harms nobody else.</b> Each endpoint has a bulkhead, a circuit breaker and
- * optionally a rate limiter ({@link EndpointGuards}). A delivery its guards refuse goes back to the store
- * with a short delay and no attempt spent, freeing the slot for other endpoints.</li>
+ * optionally a rate limiter ({@link EndpointGuards}). A delivery refused only because the endpoint's
+ * bulkhead is full waits in memory, in the endpoint's line (as long as the bulkhead), keeping its slot,
+ * and is sent when a request to the endpoint ends; so a busy or hung endpoint does not make the store
+ * write and claim its deliveries again and again. Beyond the line, and when the circuit is open or the
+ * rate limit reached, the delivery goes back to the store with a delay and no attempt spent, freeing the
+ * slot for other endpoints; busy refusals in a row wait longer each time, up to a few seconds.</li>
  * <li><b>Shutdown.</b> The claimer stops, in-flight requests get {@code shutdownTimeout} to finish, and
- * whatever is still in flight is released in the store, due now, for another instance.</li>
+ * whatever is still in flight is released in the store, due now, for another instance. Deliveries
+ * waiting in an endpoint's line are handed back at once the same way.</li>
  * </ul>
  */
 public final class Dispatcher implements AutoCloseable {
@@ -89,7 +94,7 @@ public final class Dispatcher implements AutoCloseable {
     public Dispatcher(DispatchSettings settings) {
         this.s = settings;
         this.guards = new EndpointGuards(settings.endpointMaxInFlight(), settings.circuitFailures(),
-                settings.circuitDelay());
+                settings.circuitDelay(), settings.random());
         this.slots = new Semaphore(settings.maxInFlight());
     }
 
@@ -108,7 +113,7 @@ public final class Dispatcher implements AutoCloseable {
         claimer.start();
     }
 
-    /** Requests in flight now. */
+    /** Deliveries claimed and not yet recorded: sending, waiting for a busy endpoint, or being recorded. */
     public int inFlight() {
         return inFlight.size();
     }
@@ -149,7 +154,8 @@ public final class Dispatcher implements AutoCloseable {
                 for (DeliveryTask task : tasks) {
                     QueueEntry receipt = receipts.get(task.delivery().id());
                     inFlight.put(task.delivery().id(), Optional.ofNullable(receipt));
-                    s.executor().execute(() -> send(task, receipt));
+                    Instant leaseEnds = lease.until();
+                    s.executor().execute(() -> send(task, receipt, leaseEnds));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -188,7 +194,7 @@ public final class Dispatcher implements AutoCloseable {
 
     // ---- sending ----
 
-    private void send(DeliveryTask task, QueueEntry receipt) {
+    private void send(DeliveryTask task, QueueEntry receipt, Instant leaseEnds) {
         Delivery d = task.delivery();
         Instant now = s.clock().instant();
         try {
@@ -204,13 +210,42 @@ public final class Dispatcher implements AutoCloseable {
                         false);
                 return;
             }
-            EndpointGuards.Admission admission = guards.admit(endpoint);
-            if (admission instanceof EndpointGuards.Admission.Deferred deferred) {
-                submit(task, receipt, endpoint, deferral(d, now.plus(deferred.retryIn()), deferred.reason(), now),
-                        false);
-                return;
-            }
-            EndpointGuards.Guard guard = ((EndpointGuards.Admission.Admitted) admission).guard();
+            // A request started later than this might outlast the lease: its outcome would be refused and
+            // the delivery sent twice. Half the request timeout again is left for recording.
+            Instant sendBy = leaseEnds.minus(s.requestTimeout().multipliedBy(3).dividedBy(2));
+            EndpointGuards.Waiter waiter = new EndpointGuards.Waiter(task, receipt, endpoint, sendBy);
+            proceed(waiter, guards.admit(waiter));
+        } catch (RuntimeException e) {
+            // Never lose the slot or the delivery: count it as a failed attempt and let the schedule retry it.
+            log.warn("Delivery {} could not be sent: {}", d.id(), e.toString());
+            Attempt attempt = attempt(d, now, Duration.ZERO, 0, "", ErrorKind.OTHER, "internal error");
+            submit(task, receipt, null, retryOrDead(d, attempt, null, now), false);
+        }
+    }
+
+    /** Sends, defers or (when {@code Waiting}) leaves the delivery to a later {@link #handOff}. */
+    private void proceed(EndpointGuards.Waiter waiter, EndpointGuards.Admission admission) {
+        DeliveryTask task = waiter.task();
+        if (admission instanceof EndpointGuards.Admission.Admitted admitted) {
+            request(task, waiter.receipt(), waiter.endpoint(), admitted.guard());
+        } else if (admission instanceof EndpointGuards.Admission.Deferred deferred) {
+            Instant now = s.clock().instant();
+            submit(task, waiter.receipt(), waiter.endpoint(),
+                    deferral(task.delivery(), now.plus(deferred.retryIn()), deferred.reason(), now), false);
+        }
+    }
+
+    /** A request to the endpoint ended and freed its permit: the waiters it went to go on. */
+    private void handOff(List<EndpointGuards.Handoff> handoffs) {
+        for (EndpointGuards.Handoff h : handoffs) {
+            proceed(h.waiter(), h.admission());
+        }
+    }
+
+    private void request(DeliveryTask task, QueueEntry receipt, Endpoint endpoint, EndpointGuards.Guard guard) {
+        Delivery d = task.delivery();
+        Instant now = s.clock().instant();
+        try {
             TransportRequest request = signedRequest(task, endpoint, now);
             long started = System.nanoTime();
             s.transport().send(request).whenCompleteAsync((result, error) -> {
@@ -220,10 +255,12 @@ public final class Dispatcher implements AutoCloseable {
                 complete(task, receipt, endpoint, guard, now, outcome);
             }, s.executor());
         } catch (RuntimeException e) {
-            // Never lose the slot or the delivery: count it as a failed attempt and let the schedule retry it.
+            // Never lose the slot, the permit or the delivery: count it as a failed attempt and let the
+            // schedule retry it.
             log.warn("Delivery {} could not be sent: {}", d.id(), e.toString());
             Attempt attempt = attempt(d, now, Duration.ZERO, 0, "", ErrorKind.OTHER, "internal error");
             submit(task, receipt, null, retryOrDead(d, attempt, null, now), false);
+            handOff(guard.failed(now));
         }
     }
 
@@ -240,25 +277,26 @@ public final class Dispatcher implements AutoCloseable {
                           Instant startedAt, TransportResult result) {
         Delivery d = task.delivery();
         Instant now = s.clock().instant();
+        List<EndpointGuards.Handoff> next = null;
         try {
             int status = result instanceof TransportResult.Responded r ? r.status() : 0;
             String body = result instanceof TransportResult.Responded r ? r.bodyPrefix() : "";
             Verdict verdict = ResponseClassifier.classify(result, now);
             if (verdict instanceof Verdict.Success) {
-                guard.succeeded();
+                next = guard.succeeded(now);
                 Attempt attempt = attempt(d, startedAt, result.elapsed(), status, body, null, null);
                 submit(task, receipt, endpoint, finalOutcome(d, attempt, DeliveryStatus.SUCCEEDED, now), false);
             } else if (verdict instanceof Verdict.Fail fail) {
-                guard.succeeded();
+                next = guard.succeeded(now);
                 Attempt attempt = attempt(d, startedAt, result.elapsed(), status, body, fail.kind(), fail.reason());
                 submit(task, receipt, endpoint, finalOutcome(d, attempt, DeliveryStatus.FAILED, now), false);
             } else if (verdict instanceof Verdict.Gone gone) {
-                guard.succeeded();
+                next = guard.succeeded(now);
                 Attempt attempt = attempt(d, startedAt, result.elapsed(), status, body, ErrorKind.HTTP_STATUS,
                         gone.reason());
                 submit(task, receipt, endpoint, finalOutcome(d, attempt, DeliveryStatus.FAILED, now), true);
             } else if (verdict instanceof Verdict.Retry retry) {
-                guard.failed();
+                next = guard.failed(now);
                 Attempt attempt = attempt(d, startedAt, result.elapsed(), status, body, retry.kind(), retry.reason());
                 submit(task, receipt, endpoint, retryOrDead(d, attempt, retry.retryAfter(), now), false);
             }
@@ -267,6 +305,11 @@ public final class Dispatcher implements AutoCloseable {
             Attempt attempt = attempt(d, startedAt, result.elapsed(), 0, "", ErrorKind.OTHER, "internal error");
             submit(task, receipt, endpoint, retryOrDead(d, attempt, null, now), false);
         }
+        if (next == null) {
+            // Whatever failed above, the permit must come back, or the endpoint's line would never move.
+            next = guard.failed(now);
+        }
+        handOff(next);
     }
 
     private Attempt attempt(Delivery d, Instant startedAt, Duration elapsed, int status, String body, ErrorKind kind,
@@ -417,8 +460,9 @@ public final class Dispatcher implements AutoCloseable {
     // ---- stopping ----
 
     /**
-     * Stops claiming, waits up to the shutdown timeout for in-flight requests, releases the rest in the
-     * store so they are due at once, and stops the recorder. Idempotent.
+     * Stops claiming, hands back the deliveries waiting for busy endpoints, waits up to the shutdown timeout
+     * for in-flight requests, releases the rest in the store so they are due at once, and stops the
+     * recorder. Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -428,6 +472,11 @@ public final class Dispatcher implements AutoCloseable {
         claiming = false;
         claimer.interrupt();
         join(claimer, Duration.ofSeconds(5));
+        // Waiting deliveries would only start new requests: hand them back (due now) like the rest.
+        Instant now = s.clock().instant();
+        for (EndpointGuards.Waiter w : guards.stopWaiting()) {
+            submit(w.task(), w.receipt(), w.endpoint(), deferral(w.task().delivery(), now, "engine stopping", now), false);
+        }
         long deadline = System.nanoTime() + s.shutdownTimeout().toNanos();
         while (!inFlight.isEmpty() && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
