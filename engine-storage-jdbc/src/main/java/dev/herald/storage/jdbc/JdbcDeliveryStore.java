@@ -604,7 +604,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
      * true. Outcomes that make a delivery FAILED or DEAD also list it in {@code herald_dead_letters}.
      */
     private static final String RECORD = "UPDATE herald_delivery_state SET status = ?, attempts = ?, "
-            + "next_attempt_at = ?, last_error = ?, updated_at = ?, claimable_at = ?, lease_owner = NULL, lease_until = NULL, "
+            + "next_attempt_at = ?, last_error = ?, updated_at = ?, claimable_at = ?, lease_owner = NULL, "
+            + "lease_until = NULL, "
             + String.join(", ", STATE_ATTEMPT.stream().map(col -> col + " = CASE WHEN ? THEN ? ELSE " + col + " END").toList())
             + " WHERE seq = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
 
