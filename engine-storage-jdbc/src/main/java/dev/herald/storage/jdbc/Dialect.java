@@ -20,8 +20,9 @@ import java.util.Map;
  * parameter, SQLState 23505 for a duplicate key) is the same SQL on both and lives in
  * {@link JdbcDeliveryStore}.
  *
- * <p>Claims read and write {@code herald_delivery_state} only, whose indexes are the claim and the
- * dead-letter index; the listing indexes sit on {@code herald_deliveries}, which claims never change.
+ * <p>Claims read and write {@code herald_delivery_state} only, whose one index is the claim index; the
+ * listing indexes sit on {@code herald_deliveries} and {@code herald_dead_letters}, which claims never
+ * change.
  * A delivery is claimable when {@link #CLAIMABLE}: {@code claimable_at} holds {@code next_attempt_at}
  * while SCHEDULED or IN_FLIGHT and null once final, so one index serves "due" and "lease ran out" in due
  * order. A claim sets status and lease but leaves {@code claimable_at} alone: it changes no indexed

@@ -50,8 +50,10 @@ import javax.sql.DataSource;
  *   <li><b>Tables.</b> A delivery is a row of {@code herald_deliveries}, written once at publish and
  *   carrying the listing indexes, and a row of {@code herald_delivery_state} (status, due time, lease,
  *   latest attempt), keyed by the number {@code seq} the database gives the delivery at publish. Claims
- *   and outcomes write the state row only, which has two small indexes: H2 rewrites every index of a
- *   table on each update, so this keeps the listing indexes out of the hot path.</li>
+ *   and outcomes write the state row only, which has one small index (the claim index): H2 rewrites
+ *   every index of a table on each update, so this keeps the listing indexes out of the hot path. Dead
+ *   letters (FAILED, DEAD) are listed from {@code herald_dead_letters}, written only when a delivery
+ *   becomes one and removed when it is replayed or purged.</li>
  *   <li><b>Transactions.</b> Every write is one transaction: publish writes the event and all its
  *   deliveries or nothing; {@link #record} applies a whole batch of outcomes and their attempts in one
  *   commit, so a worker pays one commit per batch, not per delivery. Publishes that arrive while
@@ -457,6 +459,43 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             }
             ps.executeBatch();
         }
+        List<String> deadLetters = new ArrayList<>();
+        for (PublishGroups.Request r : publishes) {
+            for (Delivery d : r.deliveries()) {
+                if (d.status().isReplayable()) {
+                    deadLetters.add(d.id());
+                }
+            }
+        }
+        listDeadLetters(c, deadLetters);
+    }
+
+    /** Puts the deliveries {@code ids} (FAILED or DEAD) on the dead-letter list, as one statement batch. */
+    private static void listDeadLetters(Connection c, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(Rows.DEAD_LETTER_INSERT)) {
+            for (String id : ids) {
+                ps.setString(1, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Takes the state rows {@code seqs} off the dead-letter list, in the order given (lock order). */
+    private static void unlistDeadLetters(Connection c, Collection<Long> seqs) throws SQLException {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(Rows.DEAD_LETTER_DELETE)) {
+            for (long seq : seqs) {
+                ps.setLong(1, seq);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /** How the publishes of this store were grouped so far; for tests. */
@@ -562,12 +601,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     /**
      * One statement for outcomes with and without an attempt, so that a batch keeps its id order (lock
      * order): each inline attempt column takes the new value only when the first parameter of its pair is
-     * true. The dead-letter tenant is read from the delivery only when the outcome is FAILED or DEAD.
+     * true. Outcomes that make a delivery FAILED or DEAD also list it in {@code herald_dead_letters}.
      */
     private static final String RECORD = "UPDATE herald_delivery_state SET status = ?, attempts = ?, "
-            + "next_attempt_at = ?, last_error = ?, updated_at = ?, claimable_at = ?, dead_letter_tenant = CASE WHEN ? "
-            + "THEN (SELECT d.tenant FROM herald_deliveries d WHERE d.id = herald_delivery_state.id) END, "
-            + "lease_owner = NULL, lease_until = NULL, "
+            + "next_attempt_at = ?, last_error = ?, updated_at = ?, claimable_at = ?, lease_owner = NULL, "
+            + "lease_until = NULL, "
             + String.join(", ", STATE_ATTEMPT.stream().map(col -> col + " = CASE WHEN ? THEN ? ELSE " + col + " END").toList())
             + " WHERE seq = ? AND status = 'IN_FLIGHT' AND lease_owner = ?";
 
@@ -650,13 +688,18 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 }
                 Set<String> applied = new TreeSet<>();
                 List<String> strayMoves = new ArrayList<>();
+                List<String> deadLetters = new ArrayList<>();
                 for (int i = 0; i < sorted.size(); i++) {
                     if (counts[i] > 0) {
                         applied.add(sorted.get(i).deliveryId());
+                        if (sorted.get(i).status().isReplayable()) {
+                            deadLetters.add(sorted.get(i).deliveryId()); // in state row order (lock order)
+                        }
                     } else if (moved.containsKey(i)) {
                         strayMoves.add(moved.get(i));
                     }
                 }
+                listDeadLetters(c, deadLetters);
                 if (!strayMoves.isEmpty()) {
                     // The lease changed hands between the move and the update: the attempt stays where it was.
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_attempts WHERE id = ANY(?)")) {
@@ -698,9 +741,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         ps.setString(4, o.lastError());
         ps.setLong(5, Jdbc.micros(o.at()));
         Rows.setMicros(ps, 6, o.status().isFinal() ? null : next);
-        ps.setBoolean(7, o.status().isReplayable());
         Object[] attempt = o.attempt() == null ? null : Rows.attemptValues(o.attempt());
-        int i = 8;
+        int i = 7;
         for (int k = 0; k < STATE_ATTEMPT.size(); k++) {
             ps.setBoolean(i++, attempt != null);
             Rows.setValue(ps, i++, attempt == null ? null : attempt[k], Rows.ATTEMPT_VALUE_TYPES[k]);
@@ -766,10 +808,10 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     public Page<Delivery> listDeliveries(DeliveryQuery query) {
         Objects.requireNonNull(query, "query");
         boolean deadLetters = query.status() != null && query.status().isReplayable();
-        // Dead letters are listed from the state table's index, everything else from the delivery table's;
+        // Dead letters are listed from their own table's index, everything else from the delivery table's;
         // the table named first is the one H2 reads in index order (it keeps that join order here).
-        String from = deadLetters ? "herald_delivery_state s JOIN herald_deliveries d ON d.id = s.id"
-                : Rows.DELIVERY_TABLES;
+        String from = deadLetters ? "herald_dead_letters l JOIN herald_delivery_state s ON s.seq = l.seq"
+                + " JOIN herald_deliveries d ON d.id = l.id" : Rows.DELIVERY_TABLES;
         StringBuilder sql = new StringBuilder("SELECT ").append(Rows.DELIVERY_COLUMNS)
                 .append(" FROM ").append(from).append(" WHERE d.tenant = ?");
         List<String> args = new ArrayList<>();
@@ -783,7 +825,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             args.add(query.eventId());
         }
         if (deadLetters) {
-            sql.append(" AND s.dead_letter_tenant = ?");
+            sql.append(" AND l.tenant = ?");
             args.add(query.tenant());
         }
         if (query.status() != null) {
@@ -791,14 +833,14 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             args.add(query.status().name());
         }
         if (query.before() != null) {
-            sql.append(deadLetters ? " AND s.id < ?" : " AND d.id < ?");
+            sql.append(deadLetters ? " AND l.id < ?" : " AND d.id < ?");
             args.add(query.before());
         }
         // Equal columns repeated in ORDER BY let H2 read the matching index in order and stop at the limit
         // (it only matches an ORDER BY that starts with the index's columns); PostgreSQL needs no hint.
         String order = query.eventId() != null ? "d.event_id, d.id DESC"
                 : query.endpointId() != null ? "d.endpoint_id, d.id DESC"
-                : deadLetters ? "s.dead_letter_tenant, s.id DESC"
+                : deadLetters ? "l.tenant, l.id DESC"
                 : "d.tenant, d.id DESC";
         sql.append(" ORDER BY ").append(order).append(" LIMIT ?");
         try {
@@ -884,7 +926,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 }
                 int[] counts;
                 try (PreparedStatement ps = c.prepareStatement("UPDATE herald_delivery_state SET status = 'SCHEDULED', "
-                        + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, dead_letter_tenant = NULL "
+                        + "next_attempt_at = ?, claimable_at = ?, updated_at = ? "
                         + "WHERE seq = ? AND status IN " + REPLAYABLE)) {
                     for (long seq : candidates.keySet()) {
                         ps.setLong(1, at);
@@ -896,12 +938,15 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     counts = ps.executeBatch();
                 }
                 List<String> replayed = new ArrayList<>();
+                List<Long> unlisted = new ArrayList<>();
                 int i = 0;
-                for (String id : candidates.values()) {
+                for (Map.Entry<Long, String> candidate : candidates.entrySet()) {
                     if (counts[i++] > 0) {
-                        replayed.add(id);
+                        replayed.add(candidate.getValue());
+                        unlisted.add(candidate.getKey());
                     }
                 }
+                unlistDeadLetters(c, unlisted);
                 replayed.sort(Comparator.naturalOrder());
                 return replayed;
             });
@@ -972,6 +1017,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                     }
                 }
                 List<String> deleted = new ArrayList<>();
+                List<Long> deletedSeqs = new ArrayList<>();
                 if (!idOf.isEmpty()) {
                     int[] counts;
                     // Repeats the condition: a replay may have made one of them live again meanwhile.
@@ -985,11 +1031,14 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                         counts = ps.executeBatch();
                     }
                     int i = 0;
-                    for (String id : idOf.values()) {
+                    for (Map.Entry<Long, String> row : idOf.entrySet()) {
                         if (counts[i++] > 0) {
-                            deleted.add(id);
+                            deleted.add(row.getValue());
+                            deletedSeqs.add(row.getKey());
                         }
                     }
+                    // Only FAILED and DEAD ones are listed; a delete of any other finds nothing.
+                    unlistDeadLetters(c, deletedSeqs);
                 }
                 if (!deleted.isEmpty()) {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_deliveries WHERE id = ANY(?)")) {

@@ -38,7 +38,7 @@ final class Migrations {
 
     /** Every script, in order. Version numbers come from the {@code V<n>__} prefix. */
     static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__delivery_state.sql",
-            "V3__deliveries_insert_only.sql");
+            "V3__deliveries_insert_only.sql", "V4__dead_letters.sql");
 
     private static final String ROOT = "/dev/herald/storage/jdbc/migrations/";
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS herald_schema_version ("

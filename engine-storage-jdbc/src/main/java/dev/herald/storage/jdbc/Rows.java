@@ -133,15 +133,26 @@ final class Rows {
         ps.setLong(5, Jdbc.micros(d.updatedAt()));
         // A delivery stored IN_FLIGHT has no lease, so it is claimable at its due time like a SCHEDULED one.
         setMicros(ps, 6, d.status().isFinal() ? null : next);
-        ps.setString(7, d.status().isReplayable() ? d.tenant() : null);
-        ps.setString(8, d.id());
+        ps.setString(7, d.id());
     }
 
     /** The state of a delivery just inserted, under the number the database gave it. */
     static final String STATE_INSERT = "INSERT INTO herald_delivery_state (seq, id, status, attempts, next_attempt_at, "
-            + "last_error, updated_at, claimable_at, dead_letter_tenant) SELECT d.seq, d.id, CAST(? AS VARCHAR(16)), "
-            + "CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS VARCHAR(2048)), CAST(? AS BIGINT), CAST(? AS BIGINT), "
-            + "CAST(? AS VARCHAR(128)) FROM herald_deliveries d WHERE d.id = ?";
+            + "last_error, updated_at, claimable_at) SELECT d.seq, d.id, CAST(? AS VARCHAR(16)), "
+            + "CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS VARCHAR(2048)), CAST(? AS BIGINT), CAST(? AS BIGINT) "
+            + "FROM herald_deliveries d WHERE d.id = ?";
+
+    /**
+     * Lists the delivery with the id bound as a dead letter, when it is not listed yet. Written only when
+     * a delivery is stored or becomes FAILED or DEAD, so claims and other outcomes never touch the
+     * dead-letter index; the condition makes a repeat harmless.
+     */
+    static final String DEAD_LETTER_INSERT = "INSERT INTO herald_dead_letters (seq, id, tenant) SELECT d.seq, d.id, "
+            + "d.tenant FROM herald_deliveries d WHERE d.id = ? "
+            + "AND NOT EXISTS (SELECT 1 FROM herald_dead_letters l WHERE l.seq = d.seq)";
+
+    /** Takes the delivery with the state row number bound off the dead-letter list (replay, purge). */
+    static final String DEAD_LETTER_DELETE = "DELETE FROM herald_dead_letters WHERE seq = ?";
 
     // ---- attempts ----
 

@@ -27,7 +27,7 @@ class PostgresDeliveryStoreTest extends DeliveryStoreContract {
     protected DeliveryStore newStore() {
         JdbcDeliveryStore store = JdbcDeliveryStore.builder().dataSource(pool).build();
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE herald_endpoints, herald_events, herald_deliveries, herald_delivery_state, herald_attempts, herald_uploads");
+            st.execute("TRUNCATE herald_endpoints, herald_events, herald_deliveries, herald_delivery_state, herald_dead_letters, herald_attempts, herald_uploads");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
