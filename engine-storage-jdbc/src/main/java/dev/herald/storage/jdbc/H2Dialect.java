@@ -107,19 +107,14 @@ final class H2Dialect extends Dialect {
         }
         candidates.sort(Comparator.comparingLong(Candidate::seq)); // lock order
         long until = Jdbc.micros(lease.until());
-        int[] counts;
-        try (PreparedStatement ps = c.prepareStatement(CLAIM_ONE)) {
-            for (Candidate candidate : candidates) {
-                ps.setString(1, lease.owner());
-                ps.setLong(2, until);
-                ps.setLong(3, now);
-                ps.setLong(4, candidate.seq());
-                ps.setLong(5, now);
-                ps.setLong(6, now);
-                ps.addBatch();
-            }
-            counts = ps.executeBatch();
-        }
+        int[] counts = Jdbc.batch(c, CLAIM_ONE, candidates, (ps, candidate) -> {
+            ps.setString(1, lease.owner());
+            ps.setLong(2, until);
+            ps.setLong(3, now);
+            ps.setLong(4, candidate.seq());
+            ps.setLong(5, now);
+            ps.setLong(6, now);
+        });
         Map<String, Long> claimed = newDueMap(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             if (counts[i] > 0) {

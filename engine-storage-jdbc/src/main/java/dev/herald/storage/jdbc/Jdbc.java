@@ -2,8 +2,10 @@ package dev.herald.storage.jdbc;
 
 import dev.herald.engine.spi.StoreException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import javax.sql.DataSource;
 
 /**
@@ -26,6 +28,30 @@ final class Jdbc {
     @FunctionalInterface
     interface Work<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    /** Binds one item's values to a statement. */
+    @FunctionalInterface
+    interface Binder<T> {
+        void bind(PreparedStatement statement, T item) throws SQLException;
+    }
+
+    /**
+     * Runs {@code sql} once per item as one JDBC batch on {@code c}, binding each with {@code binder}, and
+     * returns the update counts; does nothing when there are no items.
+     */
+    static <T> int[] batch(Connection c, String sql, Collection<? extends T> items, Binder<T> binder)
+            throws SQLException {
+        if (items.isEmpty()) {
+            return new int[0];
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (T item : items) {
+                binder.bind(ps, item);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        }
     }
 
     /** Runs {@code work} on a connection in auto-commit mode. */

@@ -430,72 +430,22 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         if (publishes.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO herald_events (" + Rows.EVENT_COLUMNS
-                + ") VALUES (" + Rows.placeholders(Rows.EVENT_COLUMNS) + ")")) {
-            for (PublishGroups.Request r : publishes) {
-                Rows.bindEvent(ps, r.event());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        if (publishes.stream().allMatch(r -> r.deliveries().isEmpty())) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(Rows.DELIVERY_INSERT)) {
-            for (PublishGroups.Request r : publishes) {
-                for (Delivery d : r.deliveries()) {
-                    Rows.bindDelivery(ps, d);
-                    ps.addBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-        try (PreparedStatement ps = c.prepareStatement(Rows.STATE_INSERT)) {
-            for (PublishGroups.Request r : publishes) {
-                for (Delivery d : r.deliveries()) {
-                    Rows.bindState(ps, d);
-                    ps.addBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-        List<String> deadLetters = new ArrayList<>();
-        for (PublishGroups.Request r : publishes) {
-            for (Delivery d : r.deliveries()) {
-                if (d.status().isReplayable()) {
-                    deadLetters.add(d.id());
-                }
-            }
-        }
-        listDeadLetters(c, deadLetters);
+        Jdbc.batch(c, "INSERT INTO herald_events (" + Rows.EVENT_COLUMNS + ") VALUES ("
+                + Rows.placeholders(Rows.EVENT_COLUMNS) + ")", publishes, (ps, r) -> Rows.bindEvent(ps, r.event()));
+        List<Delivery> deliveries = publishes.stream().flatMap(r -> r.deliveries().stream()).toList();
+        Jdbc.batch(c, Rows.DELIVERY_INSERT, deliveries, Rows::bindDelivery);
+        Jdbc.batch(c, Rows.STATE_INSERT, deliveries, Rows::bindState);
+        listDeadLetters(c, deliveries.stream().filter(d -> d.status().isReplayable()).map(Delivery::id).toList());
     }
 
     /** Puts the deliveries {@code ids} (FAILED or DEAD) on the dead-letter list, as one statement batch. */
     private static void listDeadLetters(Connection c, List<String> ids) throws SQLException {
-        if (ids.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(Rows.DEAD_LETTER_INSERT)) {
-            for (String id : ids) {
-                ps.setString(1, id);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        Jdbc.batch(c, Rows.DEAD_LETTER_INSERT, ids, (ps, id) -> ps.setString(1, id));
     }
 
     /** Takes the state rows {@code seqs} off the dead-letter list, in the order given (lock order). */
     private static void unlistDeadLetters(Connection c, Collection<Long> seqs) throws SQLException {
-        if (seqs.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(Rows.DEAD_LETTER_DELETE)) {
-            for (long seq : seqs) {
-                ps.setLong(1, seq);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        Jdbc.batch(c, Rows.DEAD_LETTER_DELETE, seqs, (ps, seq) -> ps.setLong(1, seq));
     }
 
     /** How the publishes of this store were grouped so far; for tests. */
@@ -661,31 +611,20 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 Map<Integer, String> moved = new java.util.TreeMap<>();
                 if (!moves.isEmpty()) {
                     List<Integer> order = new ArrayList<>(moves.keySet());
-                    int[] counts;
-                    try (PreparedStatement ps = c.prepareStatement(MOVE_ATTEMPT)) {
-                        for (int i : order) {
-                            Outcome o = sorted.get(i);
-                            ps.setLong(1, held.get(o.deliveryId()).seq());
-                            ps.setString(2, moves.get(i));
-                            ps.setString(3, o.leaseOwner());
-                            ps.addBatch();
-                        }
-                        counts = ps.executeBatch();
-                    }
+                    int[] counts = Jdbc.batch(c, MOVE_ATTEMPT, order, (ps, i) -> {
+                        Outcome o = sorted.get(i);
+                        ps.setLong(1, held.get(o.deliveryId()).seq());
+                        ps.setString(2, moves.get(i));
+                        ps.setString(3, o.leaseOwner());
+                    });
                     for (int k = 0; k < order.size(); k++) {
                         if (counts[k] > 0) {
                             moved.put(order.get(k), moves.get(order.get(k)));
                         }
                     }
                 }
-                int[] counts;
-                try (PreparedStatement ps = c.prepareStatement(RECORD)) {
-                    for (Outcome o : sorted) {
-                        bindRecord(ps, o, held.get(o.deliveryId()).seq());
-                        ps.addBatch();
-                    }
-                    counts = ps.executeBatch();
-                }
+                int[] counts = Jdbc.batch(c, RECORD, sorted,
+                        (ps, o) -> bindRecord(ps, o, held.get(o.deliveryId()).seq()));
                 Set<String> applied = new TreeSet<>();
                 List<String> strayMoves = new ArrayList<>();
                 List<String> deadLetters = new ArrayList<>();
@@ -766,19 +705,15 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 if (seqs.isEmpty()) {
                     return null;
                 }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_delivery_state SET status = 'SCHEDULED', "
+                Jdbc.batch(c, "UPDATE herald_delivery_state SET status = 'SCHEDULED', "
                         + "next_attempt_at = ?, claimable_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL "
-                        + "WHERE seq = ? AND status = 'IN_FLIGHT' AND lease_owner = ?")) {
-                    for (long seq : seqs) {
-                        ps.setLong(1, at);
-                        ps.setLong(2, at);
-                        ps.setLong(3, at);
-                        ps.setLong(4, seq);
-                        ps.setString(5, leaseOwner);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
+                        + "WHERE seq = ? AND status = 'IN_FLIGHT' AND lease_owner = ?", seqs, (ps, seq) -> {
+                            ps.setLong(1, at);
+                            ps.setLong(2, at);
+                            ps.setLong(3, at);
+                            ps.setLong(4, seq);
+                            ps.setString(5, leaseOwner);
+                        });
                 return null;
             });
         } catch (SQLException e) {
@@ -924,19 +859,14 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 if (candidates.isEmpty()) {
                     return List.<String>of();
                 }
-                int[] counts;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE herald_delivery_state SET status = 'SCHEDULED', "
+                int[] counts = Jdbc.batch(c, "UPDATE herald_delivery_state SET status = 'SCHEDULED', "
                         + "next_attempt_at = ?, claimable_at = ?, updated_at = ? "
-                        + "WHERE seq = ? AND status IN " + REPLAYABLE)) {
-                    for (long seq : candidates.keySet()) {
-                        ps.setLong(1, at);
-                        ps.setLong(2, at);
-                        ps.setLong(3, at);
-                        ps.setLong(4, seq);
-                        ps.addBatch();
-                    }
-                    counts = ps.executeBatch();
-                }
+                        + "WHERE seq = ? AND status IN " + REPLAYABLE, candidates.keySet(), (ps, seq) -> {
+                            ps.setLong(1, at);
+                            ps.setLong(2, at);
+                            ps.setLong(3, at);
+                            ps.setLong(4, seq);
+                        });
                 List<String> replayed = new ArrayList<>();
                 List<Long> unlisted = new ArrayList<>();
                 int i = 0;
@@ -1019,17 +949,12 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 List<String> deleted = new ArrayList<>();
                 List<Long> deletedSeqs = new ArrayList<>();
                 if (!idOf.isEmpty()) {
-                    int[] counts;
                     // Repeats the condition: a replay may have made one of them live again meanwhile.
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_delivery_state "
-                            + "WHERE seq = ? AND claimable_at IS NULL AND updated_at < ? AND status IN " + FINAL_STATES)) {
-                        for (long seq : idOf.keySet()) {
-                            ps.setLong(1, seq);
-                            ps.setLong(2, cutoff);
-                            ps.addBatch();
-                        }
-                        counts = ps.executeBatch();
-                    }
+                    int[] counts = Jdbc.batch(c, "DELETE FROM herald_delivery_state WHERE seq = ? AND claimable_at "
+                            + "IS NULL AND updated_at < ? AND status IN " + FINAL_STATES, idOf.keySet(), (ps, seq) -> {
+                                ps.setLong(1, seq);
+                                ps.setLong(2, cutoff);
+                            });
                     int i = 0;
                     for (Map.Entry<Long, String> row : idOf.entrySet()) {
                         if (counts[i++] > 0) {
@@ -1076,18 +1001,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     private static void deleteEventsWithoutDeliveries(Connection c, Set<String> eventIds) throws SQLException {
-        if (eventIds.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM herald_events WHERE id = ? AND NOT EXISTS "
-                + "(SELECT 1 FROM herald_deliveries d WHERE d.event_id = ?)")) {
-            for (String id : eventIds) {
-                ps.setString(1, id);
-                ps.setString(2, id);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        Jdbc.batch(c, "DELETE FROM herald_events WHERE id = ? AND NOT EXISTS "
+                + "(SELECT 1 FROM herald_deliveries d WHERE d.event_id = ?)", eventIds, (ps, id) -> {
+                    ps.setString(1, id);
+                    ps.setString(2, id);
+                });
     }
 
     // ---- uploads --------------------------------------------------------------------------------
@@ -1102,16 +1020,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             return;
         }
         try {
-            jdbc.transaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO herald_uploads (" + Rows.UPLOAD_COLUMNS
-                        + ") VALUES (" + Rows.placeholders(Rows.UPLOAD_COLUMNS) + ")")) {
-                    for (Upload u : uploads) {
-                        Rows.bindUpload(ps, u);
-                        ps.addBatch();
-                    }
-                    return ps.executeBatch();
-                }
-            });
+            jdbc.transaction(c -> Jdbc.batch(c, "INSERT INTO herald_uploads (" + Rows.UPLOAD_COLUMNS + ") VALUES ("
+                    + Rows.placeholders(Rows.UPLOAD_COLUMNS) + ")", uploads, Rows::bindUpload));
         } catch (SQLException e) {
             throw Jdbc.failure("insert uploads", e);
         } catch (ArithmeticException e) {
