@@ -1,7 +1,8 @@
 package dev.herald.demo.fuzz;
 
+import static dev.herald.engine.testing.Addresses.ipv4Mapped;
+
 import dev.herald.engine.http.HostResolver;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
@@ -39,8 +40,8 @@ final class StubResolver implements HostResolver {
             z.put("ula-fc.drill.test", List.of(InetAddress.getByName("fc00::1")));
             z.put("linklocal6.drill.test", List.of(InetAddress.getByName("fe80::1")));
             z.put("aws-metadata6.drill.test", List.of(InetAddress.getByName("fd00:ec2::254")));
-            z.put("mapped.drill.test", List.of(mapped(10, 0, 0, 1)));
-            z.put("mapped-loopback.drill.test", List.of(mapped(127, 0, 0, 1)));
+            z.put("mapped.drill.test", List.of(ipv4Mapped(10, 0, 0, 1)));
+            z.put("mapped-loopback.drill.test", List.of(ipv4Mapped(127, 0, 0, 1)));
             z.put("nat64-metadata.drill.test", List.of(InetAddress.getByName("64:ff9b::a9fe:a9fe")));
             z.put("mixed.drill.test", List.of(v4(192, 168, 1, 1), v4(10, 1, 1, 1)));
             // The receiver's own address among private ones: still refused, the name is not the allowed one.
@@ -73,17 +74,5 @@ final class StubResolver implements HostResolver {
 
     private static InetAddress v4(int a, int b, int c, int d) throws UnknownHostException {
         return InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
-    }
-
-    /** An IPv4-mapped IPv6 address kept as IPv6, as a resolver may hand it over. */
-    private static InetAddress mapped(int a, int b, int c, int d) throws UnknownHostException {
-        byte[] bytes = new byte[16];
-        bytes[10] = (byte) 0xff;
-        bytes[11] = (byte) 0xff;
-        bytes[12] = (byte) a;
-        bytes[13] = (byte) b;
-        bytes[14] = (byte) c;
-        bytes[15] = (byte) d;
-        return Inet6Address.getByAddress(null, bytes, -1);
     }
 }

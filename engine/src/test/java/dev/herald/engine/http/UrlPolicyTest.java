@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.engine.ErrorCode;
 import dev.herald.engine.HeraldException;
+import dev.herald.engine.testing.Addresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -328,14 +329,7 @@ class UrlPolicyTest {
     @ParameterizedTest
     @CsvSource({"127, 0, 0, 1, true", "169, 254, 169, 254, true", "10, 1, 2, 3, true", "8, 8, 4, 4, false"})
     void ipv4MappedIpv6KeptAsIpv6IsJudgedByItsIpv4(int a, int b, int c, int d, boolean blocked) throws UnknownHostException {
-        byte[] bytes = new byte[16];
-        bytes[10] = (byte) 0xff;
-        bytes[11] = (byte) 0xff;
-        bytes[12] = (byte) a;
-        bytes[13] = (byte) b;
-        bytes[14] = (byte) c;
-        bytes[15] = (byte) d;
-        InetAddress mapped = Inet6Address.getByAddress(null, bytes, -1);
+        InetAddress mapped = Addresses.ipv4Mapped(a, b, c, d);
 
         assertThat(mapped).isInstanceOf(Inet6Address.class);
         assertThat(UrlPolicy.isBlockedAddress(mapped)).isEqualTo(blocked);
