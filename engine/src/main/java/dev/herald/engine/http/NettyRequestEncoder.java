@@ -1,5 +1,6 @@
 package dev.herald.engine.http;
 
+import dev.herald.engine.internal.HttpText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,7 @@ final class NettyRequestEncoder {
             }
             for (int i = 0, n = s.length(); i < n; i++) {
                 char c = s.charAt(i);
-                if (!isTokenChar(c)) {
+                if (!HttpText.isTokenChar(c)) {
                     throw new IllegalArgumentException("header name is not an HTTP token");
                 }
                 bytes[at++] = (byte) c;
@@ -119,7 +120,7 @@ final class NettyRequestEncoder {
         void value(String s) {
             for (int i = 0, n = s.length(); i < n; i++) {
                 char c = s.charAt(i);
-                if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                if (!HttpText.isFieldValueChar(c)) {
                     throw new IllegalArgumentException("header value holds a control or non-Latin-1 character");
                 }
                 bytes[at++] = (byte) c;
@@ -130,11 +131,5 @@ final class NettyRequestEncoder {
             System.arraycopy(b, 0, bytes, at, b.length);
             at += b.length;
         }
-    }
-
-    /** RFC 9110 tchar: letters, digits and {@code !#$%&'*+-.^_`|~}. */
-    private static boolean isTokenChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 }
