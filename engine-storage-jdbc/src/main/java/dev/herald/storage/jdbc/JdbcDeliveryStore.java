@@ -29,12 +29,15 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -600,15 +603,15 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 sorted.sort(Comparator.comparingLong(o -> held.get(o.deliveryId()).seq()));
                 // The attempt a delivery holds moves to the log before a new one takes its place; once per
                 // delivery, should an outcome be given twice.
-                Map<Integer, String> moves = new java.util.TreeMap<>();
-                Set<Long> moving = new java.util.HashSet<>();
+                Map<Integer, String> moves = new TreeMap<>();
+                Set<Long> moving = new HashSet<>();
                 for (int i = 0; i < sorted.size(); i++) {
                     Held h = held.get(sorted.get(i).deliveryId());
                     if (sorted.get(i).attempt() != null && h.attemptId() != null && moving.add(h.seq())) {
                         moves.put(i, h.attemptId());
                     }
                 }
-                Map<Integer, String> moved = new java.util.TreeMap<>();
+                Map<Integer, String> moved = new TreeMap<>();
                 if (!moves.isEmpty()) {
                     List<Integer> order = new ArrayList<>(moves.keySet());
                     int[] counts = Jdbc.batch(c, MOVE_ATTEMPT, order, (ps, i) -> {
@@ -659,7 +662,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     private static Map<String, Held> held(Connection c, List<Outcome> outcomes) throws SQLException {
         Set<String> ids = new TreeSet<>();
         outcomes.forEach(o -> ids.add(o.deliveryId()));
-        Map<String, Held> out = new java.util.HashMap<>(ids.size() * 2);
+        Map<String, Held> out = new HashMap<>(ids.size() * 2);
         try (PreparedStatement ps = c.prepareStatement("SELECT s.id, s.seq, s.attempt_id FROM " + Rows.DELIVERY_TABLES
                 + " WHERE d.id = ANY(?)")) {
             ps.setArray(1, Dialect.varchars(c, ids));
@@ -840,7 +843,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         try {
             return jdbc.transaction(c -> {
                 // The tenant and the endpoint never change, so checking them here is enough.
-                java.util.SortedMap<Long, String> candidates = new java.util.TreeMap<>();
+                SortedMap<Long, String> candidates = new TreeMap<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT s.seq, d.id FROM " + Rows.DELIVERY_TABLES + " WHERE "
                         + (deliveryId != null ? "d.id = ?" : "d.endpoint_id = ?") + " AND d.tenant = ?"
                         + (deliveryId != null && endpointId != null ? " AND d.endpoint_id = ?" : "")
@@ -931,8 +934,8 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         long cutoff = Jdbc.micros(before);
         try {
             return jdbc.transaction(c -> {
-                Map<String, String> eventOf = new java.util.HashMap<>();
-                java.util.SortedMap<Long, String> idOf = new java.util.TreeMap<>();
+                Map<String, String> eventOf = new HashMap<>();
+                SortedMap<Long, String> idOf = new TreeMap<>();
                 // Final deliveries are the NULL entries of the claim index, in about the order they were
                 // written; reading them needs no index of its own, which every outcome would have to update.
                 try (PreparedStatement ps = c.prepareStatement("SELECT s.seq, s.id, d.event_id FROM herald_delivery_state s "
