@@ -10,13 +10,16 @@ import dev.herald.demo.stack.EmbeddedRedis;
 import dev.herald.engine.memory.InMemoryDeliveryStore;
 import dev.herald.engine.spi.DeliveryQueue;
 import dev.herald.engine.spi.DeliveryStore;
+import dev.herald.storage.jdbc.JdbcDeliveryStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -31,6 +34,8 @@ final class BenchStack implements AutoCloseable {
     enum Mode {
         MEMORY("memory", "in-memory store + in-process queue"),
         H2("h2", "embedded: H2 file + in-process queue"),
+        /** Not a set-up to run Herald on: H2 with no file at all, to show what its SQL engine costs alone. */
+        H2_MEMORY("h2-mem", "H2 in memory, no disk (diagnostic) + in-process queue"),
         H2_REDIS("h2-redis", "H2 file + Redis queue"),
         PG_REDIS("pg-redis", "PostgreSQL + Redis queue");
 
@@ -80,6 +85,7 @@ final class BenchStack implements AutoCloseable {
                 properties.setDataDir(dir.toString());
                 store = new JdbcStoreFactory().deliveryStore(properties);
             }
+            case H2_MEMORY -> store = JdbcDeliveryStore.h2Memory("bench-" + PREFIXES.incrementAndGet());
             case PG_REDIS -> {
                 properties.getStore().getJdbc().setUrl(EmbeddedPostgresServer.newDatabaseUrl("bench"));
                 properties.getStore().getJdbc().setUsername("postgres");
@@ -99,10 +105,29 @@ final class BenchStack implements AutoCloseable {
     }
 
     private static synchronized String redisUrl() {
+        return redis().url();
+    }
+
+    private static synchronized EmbeddedRedis redis() {
         if (redis == null) {
             redis = EmbeddedRedis.launch();
         }
-        return redis.url();
+        return redis;
+    }
+
+    /**
+     * CPU time so far of the server processes this set-up talks to (PostgreSQL with its backends, Redis),
+     * 0 when it has none: they run on the same cores as the JVM, so a delivery's cost includes theirs.
+     */
+    long serverCpuNanos() {
+        List<Integer> ports = new ArrayList<>();
+        if (mode == Mode.PG_REDIS) {
+            ports.add(EmbeddedPostgresServer.port());
+        }
+        if (mode == Mode.H2_REDIS || mode == Mode.PG_REDIS) {
+            ports.add(redis().port());
+        }
+        return ports.isEmpty() ? 0 : ServerProcesses.cpuNanos(ports);
     }
 
     /** The same set-up seen through another store object (a wrapper); closing stays with this one. */

@@ -56,7 +56,7 @@ import java.util.function.LongSupplier;
  * properties, all optional:
  * <ul>
  * <li>{@code bench.phases}: comma-separated subset of {@code ceiling,modes,isolation,backlog} (default all);</li>
- * <li>{@code bench.modes}: subset of {@code memory,h2,h2-redis,pg-redis} (default all);</li>
+ * <li>{@code bench.modes}: subset of {@code memory,h2-mem,h2,h2-redis,pg-redis} (default all);</li>
  * <li>{@code bench.client}: the other JVM client of the ceiling, a {@link BenchClients} name (default
  * {@code jetty} before JDK 21, {@code reactor} from 21: the fastest after Herald's own on each);</li>
  * <li>{@code bench.warmup} (20,000), {@code bench.publishers} (2 threads), {@code bench.latencySeconds} (10);</li>
@@ -96,7 +96,7 @@ public final class SystemBenchmark {
                     throw new IllegalArgumentException("unknown phase " + p);
                 }
             });
-            List<Mode> modes = Arrays.stream(System.getProperty("bench.modes", "memory,h2,h2-redis,pg-redis")
+            List<Mode> modes = Arrays.stream(System.getProperty("bench.modes", "memory,h2-mem,h2,h2-redis,pg-redis")
                     .split(",")).map(Mode::of).toList();
             String client = System.getProperty("bench.client", Runtime.version().feature() >= 21 ? "reactor" : "jetty");
             Path target = Path.of(System.getProperty("bench.targetDir", "target"));
@@ -207,8 +207,9 @@ public final class SystemBenchmark {
     // ---- the engine on each store + queue --------------------------------------------------------
 
     /** One run: deliveries received per second from the first publish to the last arrival. */
-    record Run(int count, double perSecond, double publishPerSecond, double cpuMicros, long[] latencies,
-               boolean complete) {
+    /** {@code cpuMicros}: this JVM's CPU per delivery; {@code serverCpuMicros}: that of the PostgreSQL and Redis servers. */
+    record Run(int count, double perSecond, double publishPerSecond, double cpuMicros, double serverCpuMicros,
+               long[] latencies, boolean complete) {
     }
 
     record ModeResult(Mode mode, Run saturated, Run half) {
@@ -220,21 +221,21 @@ public final class SystemBenchmark {
              Engine engine = Engine.start(stack, o, o.inFlight(), o.inFlight(), HeraldBuilder.DEFAULT_REQUEST_TIMEOUT)) {
             engine.herald().createEndpoint(TENANT, EndpointRequest.of(receiver.url()));
             IntConsumer publishOne = i -> engine.herald().publish(EventRequest.of(TENANT, TYPE, data()));
-            run(receiver, Math.min(o.warmup(), o.n()), o.publishers(), 0, publishOne);
-            Run saturated = run(receiver, o.n(), o.publishers(), 0, publishOne);
+            run(stack, receiver, Math.min(o.warmup(), o.n()), o.publishers(), 0, publishOne);
+            Run saturated = run(stack, receiver, o.n(), o.publishers(), 0, publishOne);
             report(mode.id + " saturated", saturated);
             double rate = saturated.perSecond() / 2;
             int count = (int) Math.max(1_000, Math.min(500_000, rate * o.latencySeconds()));
-            Run half = run(receiver, count, o.publishers(), rate, publishOne);
+            Run half = run(stack, receiver, count, o.publishers(), rate, publishOne);
             report(mode.id + " at " + Math.round(rate) + "/s", half);
             return new ModeResult(mode, saturated, half);
         }
     }
 
     private static void report(String what, Run r) {
-        System.out.printf(Locale.ROOT, "  %-28s %,9.0f deliveries/s, published %,9.0f/s, %6.1f us CPU each, "
-                        + "p50 %.1f p99 %.1f p999 %.1f ms%s, load %s%n", what, r.perSecond(), r.publishPerSecond(),
-                r.cpuMicros(), pct(r.latencies(), 0.50), pct(r.latencies(), 0.99), pct(r.latencies(), 0.999),
+        System.out.printf(Locale.ROOT, "  %-28s %,9.0f deliveries/s, published %,9.0f/s, %6.1f us CPU each "
+                        + "(+ %.1f servers), p50 %.1f p99 %.1f p999 %.1f ms%s, load %s%n", what, r.perSecond(),
+                r.publishPerSecond(), r.cpuMicros(), r.serverCpuMicros(), pct(r.latencies(), 0.50), pct(r.latencies(), 0.99), pct(r.latencies(), 0.999),
                 r.complete() ? "" : " (INCOMPLETE)", TransportBenchmark.loadAverage());
     }
 
@@ -242,23 +243,25 @@ public final class SystemBenchmark {
      * Publishes {@code n} events with {@code publishOne}, as fast as possible ({@code rate} 0) or paced to
      * {@code rate} events per second in total, and waits until the receiver has {@code n} deliveries.
      */
-    private static Run run(NettyReceiver receiver, int n, int threads, double rate, IntConsumer publishOne)
-            throws InterruptedException {
-        return run(receiver, n, threads, rate, publishOne, 1);
+    private static Run run(BenchStack stack, NettyReceiver receiver, int n, int threads, double rate,
+                           IntConsumer publishOne) throws InterruptedException {
+        return run(stack, receiver, n, threads, rate, publishOne, 1);
     }
 
     /** As above, each of the {@code n} publishes bringing {@code perPublish} deliveries to the receiver. */
-    private static Run run(NettyReceiver receiver, int n, int threads, double rate, IntConsumer publishOne,
-                           int perPublish) throws InterruptedException {
+    private static Run run(BenchStack stack, NettyReceiver receiver, int n, int threads, double rate,
+                           IntConsumer publishOne, int perPublish) throws InterruptedException {
         receiver.reset(n * perPublish);
         System.gc();
         long cpu = cpuNanos();
+        long serverCpu = stack.serverCpuNanos();
         long start = System.nanoTime();
         long published = publish(n, threads, rate, publishOne, start) - start;
         boolean complete = awaitReceived(receiver, (long) n * perPublish);
         long wall = System.nanoTime() - start;
         return new Run(n, receiver.received() / (wall / 1e9), n / (published / 1e9),
-                (cpuNanos() - cpu) / 1e3 / n, receiver.sortedLatencies(), complete);
+                (cpuNanos() - cpu) / 1e3 / n, (stack.serverCpuNanos() - serverCpu) / 1e3 / n,
+                receiver.sortedLatencies(), complete);
     }
 
     /** Publishes from {@code threads} threads, event {@code i} due at {@code start + i / rate}; returns the end. */
@@ -387,9 +390,9 @@ public final class SystemBenchmark {
             Endpoint deadEndpoint = herald.createEndpoint(TENANT, EndpointRequest.of(dead.url()));
             int n = o.isolationRate() * o.isolationSeconds();
             IntConsumer toHealthy = i -> herald.publishTo(healthy.id(), EventRequest.of(TENANT, TYPE, data()));
-            run(receiver, Math.min(n, o.isolationRate() * 5), 1, o.isolationRate(), toHealthy);
+            run(stack, receiver, Math.min(n, o.isolationRate() * 5), 1, o.isolationRate(), toHealthy);
             StoreTraffic.Counts before = traffic.counts();
-            Run alone = run(receiver, n, 1, o.isolationRate(), toHealthy);
+            Run alone = run(stack, receiver, n, 1, o.isolationRate(), toHealthy);
             report("healthy alone", alone);
             perRun.add(traffic.counts().minus(before));
             // The control: the same publish load, the second half to another healthy endpoint, whose
@@ -400,7 +403,7 @@ public final class SystemBenchmark {
                 herald.publishTo(healthy.id(), EventRequest.of(TENANT, TYPE, data()));
             };
             before = traffic.counts();
-            Run withHealthy = run(receiver, n, 1, o.isolationRate(), twoHealthy, 2);
+            Run withHealthy = run(stack, receiver, n, 1, o.isolationRate(), twoHealthy, 2);
             report("beside a healthy one", withHealthy);
             perRun.add(traffic.counts().minus(before));
             // Every other event goes to the dead endpoint; the receiver counts only the healthy ones.
@@ -409,7 +412,7 @@ public final class SystemBenchmark {
                 herald.publishTo(healthy.id(), EventRequest.of(TENANT, TYPE, data()));
             };
             before = traffic.counts();
-            Run withDead = run(receiver, n, 1, o.isolationRate(), both);
+            Run withDead = run(stack, receiver, n, 1, o.isolationRate(), both);
             report("healthy beside the dead one", withDead);
             perRun.add(traffic.counts().minus(before));
             return new IsolationResult(o.isolationMode(), alone, withHealthy, withDead, dead.accepted(), perRun);
@@ -621,18 +624,19 @@ public final class SystemBenchmark {
     }
 
     private static void printThroughput(List<ClientResult> ceilings, List<ModeResult> modes, double ceiling) {
-        System.out.println("| mode | deliveries/s | ratio to ceiling | published/s | CPU µs per delivery |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.println("| mode | deliveries/s | ratio to ceiling | published/s | CPU µs per delivery, JVM "
+                + "| + PostgreSQL and Redis servers |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
         for (ClientResult c : ceilings) {
-            System.out.printf(Locale.ROOT, "| ceiling: %s%s | %,.0f | %.2f | | %.1f |%n", clientLabel(c.name()),
+            System.out.printf(Locale.ROOT, "| ceiling: %s%s | %,.0f | %.2f | | %.1f | |%n", clientLabel(c.name()),
                     c.errors() > 0 ? " (" + c.errors() + " errors)" : "", c.perSecond(), c.perSecond() / ceiling,
                     c.cpuMicros());
         }
         for (ModeResult m : modes) {
             Run r = m.saturated();
-            System.out.printf(Locale.ROOT, "| Herald, %s%s | %,.0f | %.2f | %,.0f | %.1f |%n", m.mode().label,
+            System.out.printf(Locale.ROOT, "| Herald, %s%s | %,.0f | %.2f | %,.0f | %.1f | %s |%n", m.mode().label,
                     r.complete() ? "" : " (incomplete)", r.perSecond(), r.perSecond() / ceiling, r.publishPerSecond(),
-                    r.cpuMicros());
+                    r.cpuMicros(), r.serverCpuMicros() > 0 ? String.format(Locale.ROOT, "%.1f", r.serverCpuMicros()) : "");
         }
         System.out.println();
     }

@@ -38,6 +38,11 @@ public final class EmbeddedPostgresServer {
         return server;
     }
 
+    /** The server's port on 127.0.0.1 (starting the server on first use). */
+    public static int port() {
+        return server().getPort();
+    }
+
     /** Creates a new, empty database and returns its JDBC URL (user {@code postgres}, no password). */
     public static String newDatabaseUrl(String prefix) {
         String name = prefix + "_" + DATABASES.incrementAndGet();
@@ -46,6 +51,6 @@ public final class EmbeddedPostgresServer {
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + name, e);
         }
-        return "jdbc:postgresql://127.0.0.1:" + server().getPort() + "/" + name;
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + name;
     }
 }

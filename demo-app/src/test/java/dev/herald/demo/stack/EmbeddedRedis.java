@@ -37,6 +37,10 @@ public final class EmbeddedRedis {
         return new EmbeddedRedis();
     }
 
+    public int port() {
+        return port;
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
     }
