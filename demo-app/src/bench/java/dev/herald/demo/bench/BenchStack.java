@@ -16,10 +16,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -105,29 +103,23 @@ final class BenchStack implements AutoCloseable {
     }
 
     private static synchronized String redisUrl() {
-        return redis().url();
-    }
-
-    private static synchronized EmbeddedRedis redis() {
         if (redis == null) {
             redis = EmbeddedRedis.launch();
         }
-        return redis;
+        return redis.url();
     }
 
     /**
-     * CPU time so far of the server processes this set-up talks to (PostgreSQL with its backends, Redis),
-     * 0 when it has none: they run on the same cores as the JVM, so a delivery's cost includes theirs.
+     * CPU time so far of the PostgreSQL server this set-up talks to (postmaster and backends), 0 when it has
+     * none: it runs on the same cores as the JVM, so a delivery's cost includes its share.
      */
-    long serverCpuNanos() {
-        List<Integer> ports = new ArrayList<>();
-        if (mode == Mode.PG_REDIS) {
-            ports.add(EmbeddedPostgresServer.port());
-        }
-        if (mode == Mode.H2_REDIS || mode == Mode.PG_REDIS) {
-            ports.add(redis().port());
-        }
-        return ports.isEmpty() ? 0 : ServerProcesses.cpuNanos(ports);
+    long postgresCpuNanos() {
+        return mode == Mode.PG_REDIS ? ServerProcesses.listeningOn(EmbeddedPostgresServer.port()) : 0;
+    }
+
+    /** As {@link #postgresCpuNanos()}, for the Redis server. */
+    long redisCpuNanos() {
+        return mode == Mode.H2_REDIS || mode == Mode.PG_REDIS ? ServerProcesses.childrenNamed("redis-server") : 0;
     }
 
     /** The same set-up seen through another store object (a wrapper); closing stays with this one. */

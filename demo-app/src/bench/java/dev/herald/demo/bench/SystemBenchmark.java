@@ -207,9 +207,9 @@ public final class SystemBenchmark {
     // ---- the engine on each store + queue --------------------------------------------------------
 
     /** One run: deliveries received per second from the first publish to the last arrival. */
-    /** {@code cpuMicros}: this JVM's CPU per delivery; {@code serverCpuMicros}: that of the PostgreSQL and Redis servers. */
-    record Run(int count, double perSecond, double publishPerSecond, double cpuMicros, double serverCpuMicros,
-               long[] latencies, boolean complete) {
+    /** CPU per delivery: {@code cpuMicros} this JVM's, then the PostgreSQL and the Redis server's. */
+    record Run(int count, double perSecond, double publishPerSecond, double cpuMicros, double postgresCpuMicros,
+               double redisCpuMicros, long[] latencies, boolean complete) {
     }
 
     record ModeResult(Mode mode, Run saturated, Run half) {
@@ -234,8 +234,8 @@ public final class SystemBenchmark {
 
     private static void report(String what, Run r) {
         System.out.printf(Locale.ROOT, "  %-28s %,9.0f deliveries/s, published %,9.0f/s, %6.1f us CPU each "
-                        + "(+ %.1f servers), p50 %.1f p99 %.1f p999 %.1f ms%s, load %s%n", what, r.perSecond(),
-                r.publishPerSecond(), r.cpuMicros(), r.serverCpuMicros(), pct(r.latencies(), 0.50), pct(r.latencies(), 0.99), pct(r.latencies(), 0.999),
+                        + "(+ PostgreSQL %.1f, Redis %.1f), p50 %.1f p99 %.1f p999 %.1f ms%s, load %s%n", what,
+                r.perSecond(), r.publishPerSecond(), r.cpuMicros(), r.postgresCpuMicros(), r.redisCpuMicros(), pct(r.latencies(), 0.50), pct(r.latencies(), 0.99), pct(r.latencies(), 0.999),
                 r.complete() ? "" : " (INCOMPLETE)", TransportBenchmark.loadAverage());
     }
 
@@ -254,13 +254,15 @@ public final class SystemBenchmark {
         receiver.reset(n * perPublish);
         System.gc();
         long cpu = cpuNanos();
-        long serverCpu = stack.serverCpuNanos();
+        long postgresCpu = stack.postgresCpuNanos();
+        long redisCpu = stack.redisCpuNanos();
         long start = System.nanoTime();
         long published = publish(n, threads, rate, publishOne, start) - start;
         boolean complete = awaitReceived(receiver, (long) n * perPublish);
         long wall = System.nanoTime() - start;
         return new Run(n, receiver.received() / (wall / 1e9), n / (published / 1e9),
-                (cpuNanos() - cpu) / 1e3 / n, (stack.serverCpuNanos() - serverCpu) / 1e3 / n,
+                (cpuNanos() - cpu) / 1e3 / n, (stack.postgresCpuNanos() - postgresCpu) / 1e3 / n,
+                (stack.redisCpuNanos() - redisCpu) / 1e3 / n,
                 receiver.sortedLatencies(), complete);
     }
 
@@ -625,20 +627,25 @@ public final class SystemBenchmark {
 
     private static void printThroughput(List<ClientResult> ceilings, List<ModeResult> modes, double ceiling) {
         System.out.println("| mode | deliveries/s | ratio to ceiling | published/s | CPU µs per delivery, JVM "
-                + "| + PostgreSQL and Redis servers |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+                + "| + PostgreSQL server | + Redis server |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (ClientResult c : ceilings) {
-            System.out.printf(Locale.ROOT, "| ceiling: %s%s | %,.0f | %.2f | | %.1f | |%n", clientLabel(c.name()),
+            System.out.printf(Locale.ROOT, "| ceiling: %s%s | %,.0f | %.2f | | %.1f | | |%n", clientLabel(c.name()),
                     c.errors() > 0 ? " (" + c.errors() + " errors)" : "", c.perSecond(), c.perSecond() / ceiling,
                     c.cpuMicros());
         }
         for (ModeResult m : modes) {
             Run r = m.saturated();
-            System.out.printf(Locale.ROOT, "| Herald, %s%s | %,.0f | %.2f | %,.0f | %.1f | %s |%n", m.mode().label,
+            System.out.printf(Locale.ROOT, "| Herald, %s%s | %,.0f | %.2f | %,.0f | %.1f | %s | %s |%n", m.mode().label,
                     r.complete() ? "" : " (incomplete)", r.perSecond(), r.perSecond() / ceiling, r.publishPerSecond(),
-                    r.cpuMicros(), r.serverCpuMicros() > 0 ? String.format(Locale.ROOT, "%.1f", r.serverCpuMicros()) : "");
+                    r.cpuMicros(), orBlank(r.postgresCpuMicros()), orBlank(r.redisCpuMicros()));
         }
         System.out.println();
+    }
+
+    /** A CPU figure, or nothing for a set-up without that server. */
+    private static String orBlank(double micros) {
+        return micros > 0 ? String.format(Locale.ROOT, "%.1f", micros) : "";
     }
 
     private static void printLatency(List<ModeResult> modes) {

@@ -37,10 +37,6 @@ public final class EmbeddedRedis {
         return new EmbeddedRedis();
     }
 
-    public int port() {
-        return port;
-    }
-
     public String url() {
         return "redis://127.0.0.1:" + port;
     }
