@@ -53,7 +53,8 @@ import java.util.stream.Stream;
  * {@code size.url} gives a JDBC URL suffix (settings after the file name) to compare H2 settings; with
  * {@code size.maintainMs}, a thread of the benchmark runs MVStore compaction on such a store every so
  * many milliseconds ({@code size.compactBelow}, {@code size.compactWrite} tune it), to try compaction
- * settings without changing the store.
+ * settings without changing the store. {@code size.rate} paces publishing at so many deliveries per
+ * second: a backlog built over minutes rather than in one burst.
  */
 public final class StoreSizeBenchmark {
     private static final int EVENTS = Integer.getInteger("size.events", 20_000);
@@ -64,6 +65,7 @@ public final class StoreSizeBenchmark {
     private static final int MAINTAIN_MS = Integer.getInteger("size.maintainMs", 0);
     private static final int COMPACT_BELOW = Integer.getInteger("size.compactBelow", 50);
     private static final int COMPACT_WRITE = Integer.getInteger("size.compactWrite", 4 << 20);
+    private static final int RATE = Integer.getInteger("size.rate", 0);
     private static final boolean LIVE = Boolean.parseBoolean(System.getProperty("size.live", "true"));
     private static final int BATCH = 256;
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
@@ -106,8 +108,14 @@ public final class StoreSizeBenchmark {
         try (JdbcDeliveryStore store = open(dir.resolve("store"));
              Maintenance m = new Maintenance(dir.resolve("store"))) {
             AtomicLong next = new AtomicLong();
+            long start = System.nanoTime();
             double seconds = onThreads(() -> {
                 for (long i; (i = next.getAndIncrement()) < EVENTS; ) {
+                    if (RATE > 0) {
+                        // A backlog built at a steady rate rather than in one burst.
+                        java.util.concurrent.locks.LockSupport.parkNanos(
+                                start + i * FANOUT * 1_000_000_000L / RATE - System.nanoTime());
+                    }
                     store.publish(events.get((int) i), fanOut.get((int) i));
                 }
             });
