@@ -163,7 +163,9 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         // that is a crash, which the file survives as it survives a kill -9.
         String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("herald")
                 + ";WRITE_DELAY=" + writeDelay.toMillis() + ";DB_CLOSE_ON_EXIT=FALSE";
-        return pooledH2(url, "herald-h2-file", null);
+        // Written at every commit, H2 runs no background compaction and the file grows by every byte it
+        // writes; with a write delay, H2's background writer compacts it (see H2FileCompactor).
+        return pooledH2(url, "herald-h2-file", null, writeDelay.isZero() ? H2FileCompactor.DEFAULT_INTERVAL : null);
     }
 
     /**
@@ -178,10 +180,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
             throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '-' or '_'");
         }
-        return pooledH2("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "herald-h2-mem", "SHUTDOWN");
+        return pooledH2("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "herald-h2-mem", "SHUTDOWN", null);
     }
 
-    private static JdbcDeliveryStore pooledH2(String url, String poolName, String onCloseSql) {
+    /** {@code compactEvery}: how often to compact the file, or null for never (see H2FileCompactor). */
+    private static JdbcDeliveryStore pooledH2(String url, String poolName, String onCloseSql, Duration compactEvery) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername("sa");
@@ -196,7 +199,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         } catch (RuntimeException e) {
             throw new StoreException("could not open the H2 database: " + e.getClass().getSimpleName(), e);
         }
+        H2FileCompactor compactor = compactEvery == null ? null : H2FileCompactor.start(pool, compactEvery);
         AutoCloseable close = () -> {
+            if (compactor != null) {
+                compactor.close();
+            }
             if (onCloseSql != null) {
                 try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
                     st.execute(onCloseSql);
@@ -209,6 +216,9 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         try {
             return builder().dataSource(pool).dialect(JdbcDialect.H2).onClose(close).build();
         } catch (RuntimeException e) {
+            if (compactor != null) {
+                compactor.close();
+            }
             pool.close();
             throw e;
         }
