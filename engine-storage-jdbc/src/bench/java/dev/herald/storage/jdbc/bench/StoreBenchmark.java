@@ -3,9 +3,7 @@ package dev.herald.storage.jdbc.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.herald.engine.model.Attempt;
-import dev.herald.engine.model.Delivery;
 import dev.herald.engine.model.DeliveryStatus;
-import dev.herald.engine.model.Event;
 import dev.herald.engine.model.Ids;
 import dev.herald.engine.spi.DeliveryStore;
 import dev.herald.engine.spi.DeliveryTask;
@@ -191,22 +189,11 @@ public final class StoreBenchmark {
     private Rates runStore(DeliveryStore store, int deliveries, java.util.function.Consumer<DeliveryStore> afterLoad)
             throws Exception {
         int events = deliveries / FANOUT;
-        List<Event> all = new ArrayList<>(events);
-        List<List<Delivery>> fanOut = new ArrayList<>(events);
-        for (int i = 0; i < events; i++) {
-            Event e = new Event(ids.next(Ids.EVENT), "tenant-" + (i % 4), "upload.completed", NOW, DATA,
-                    "wh_" + i, null);
-            List<Delivery> ds = new ArrayList<>(FANOUT);
-            for (int f = 0; f < FANOUT; f++) {
-                ds.add(Delivery.scheduled(ids.next(Ids.DELIVERY), e, "ep_" + f, NOW, NOW));
-            }
-            all.add(e);
-            fanOut.add(ds);
-        }
+        BenchPublishes publishes = BenchPublishes.of(ids, events, FANOUT, NOW, i -> DATA);
         AtomicLong next = new AtomicLong();
         Timing publishTime = timed(() -> {
             for (long i; (i = next.getAndIncrement()) < events; ) {
-                store.publish(all.get((int) i), fanOut.get((int) i));
+                publishes.publish(store, (int) i);
             }
             return null;
         });

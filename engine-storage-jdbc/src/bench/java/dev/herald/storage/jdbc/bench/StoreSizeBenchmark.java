@@ -3,9 +3,7 @@ package dev.herald.storage.jdbc.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.herald.engine.model.Attempt;
-import dev.herald.engine.model.Delivery;
 import dev.herald.engine.model.DeliveryStatus;
-import dev.herald.engine.model.Event;
 import dev.herald.engine.model.Ids;
 import dev.herald.engine.spi.DeliveryTask;
 import dev.herald.engine.spi.Lease;
@@ -92,18 +90,7 @@ public final class StoreSizeBenchmark {
 
     private void run(Path dir) throws Exception {
         Path file = dir.resolve("store").resolve("herald.mv.db");
-        List<Event> events = new ArrayList<>(EVENTS);
-        List<List<Delivery>> fanOut = new ArrayList<>(EVENTS);
-        for (int i = 0; i < EVENTS; i++) {
-            Event e = new Event(ids.next(Ids.EVENT), "tenant-" + (i % 4), "upload.completed", NOW, data(i),
-                    "wh_" + i, null);
-            List<Delivery> ds = new ArrayList<>(FANOUT);
-            for (int f = 0; f < FANOUT; f++) {
-                ds.add(Delivery.scheduled(ids.next(Ids.DELIVERY), e, "ep_" + f, NOW, NOW));
-            }
-            events.add(e);
-            fanOut.add(ds);
-        }
+        BenchPublishes publishes = BenchPublishes.of(ids, EVENTS, FANOUT, NOW, this::data);
         long deliveries = (long) EVENTS * FANOUT;
         try (JdbcDeliveryStore store = open(dir.resolve("store"));
              Maintenance m = new Maintenance(dir.resolve("store"))) {
@@ -116,7 +103,7 @@ public final class StoreSizeBenchmark {
                         java.util.concurrent.locks.LockSupport.parkNanos(
                                 start + i * FANOUT * 1_000_000_000L / RATE - System.nanoTime());
                     }
-                    store.publish(events.get((int) i), fanOut.get((int) i));
+                    publishes.publish(store, (int) i);
                 }
             });
             report("all pending", file, deliveries, seconds, liveSize(file, dir.resolve("copy-pending")));
