@@ -216,11 +216,16 @@ public final class Dispatcher implements AutoCloseable {
             EndpointGuards.Waiter waiter = new EndpointGuards.Waiter(task, receipt, endpoint, sendBy);
             proceed(waiter, guards.admit(waiter));
         } catch (RuntimeException e) {
-            // Never lose the slot or the delivery: count it as a failed attempt and let the schedule retry it.
-            log.warn("Delivery {} could not be sent: {}", d.id(), e.toString());
-            Attempt attempt = attempt(d, now, Duration.ZERO, 0, "", ErrorKind.OTHER, "internal error");
-            submit(task, receipt, null, retryOrDead(d, attempt, null, now), false);
+            notSent(task, receipt, now, e);
         }
+    }
+
+    /** Never lose the slot or the delivery: count it as a failed attempt and let the schedule retry it. */
+    private void notSent(DeliveryTask task, QueueEntry receipt, Instant now, RuntimeException e) {
+        Delivery d = task.delivery();
+        log.warn("Delivery {} could not be sent: {}", d.id(), e.toString());
+        Attempt attempt = attempt(d, now, Duration.ZERO, 0, "", ErrorKind.OTHER, "internal error");
+        submit(task, receipt, null, retryOrDead(d, attempt, null, now), false);
     }
 
     /** Sends, defers or (when {@code Waiting}) leaves the delivery to a later {@link #handOff}. */
@@ -243,7 +248,6 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void request(DeliveryTask task, QueueEntry receipt, Endpoint endpoint, EndpointGuards.Guard guard) {
-        Delivery d = task.delivery();
         Instant now = s.clock().instant();
         try {
             TransportRequest request = signedRequest(task, endpoint, now);
@@ -255,12 +259,8 @@ public final class Dispatcher implements AutoCloseable {
                 complete(task, receipt, endpoint, guard, now, outcome);
             }, s.executor());
         } catch (RuntimeException e) {
-            // Never lose the slot, the permit or the delivery: count it as a failed attempt and let the
-            // schedule retry it.
-            log.warn("Delivery {} could not be sent: {}", d.id(), e.toString());
-            Attempt attempt = attempt(d, now, Duration.ZERO, 0, "", ErrorKind.OTHER, "internal error");
-            submit(task, receipt, null, retryOrDead(d, attempt, null, now), false);
-            handOff(guard.failed(now));
+            notSent(task, receipt, now, e);
+            handOff(guard.failed(now)); // the permit comes back too, or the endpoint's line would stop
         }
     }
 
